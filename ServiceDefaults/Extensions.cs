@@ -1,0 +1,101 @@
+using McpPlatform.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every McpPlatform service shares: telemetry, health endpoints, service discovery and
+/// resilience for outgoing HTTP. Each service calls <see cref="AddServiceDefaults{TBuilder}"/>
+/// first and <see cref="MapDefaultEndpoints"/> after building.
+/// </summary>
+public static class Extensions
+{
+    private const string LiveTag = "live";
+
+    /// <summary>Adds telemetry, default health checks, service discovery and HTTP resilience.</summary>
+    /// <param name="builder">The service's host builder.</param>
+    /// <returns>The same builder.</returns>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+        return builder;
+    }
+
+    /// <summary>Traces, metrics and logs over OTLP when an endpoint is configured.</summary>
+    /// <param name="builder">The service's host builder.</param>
+    /// <returns>The same builder.</returns>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation())
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddAspNetCoreInstrumentation(aspnet =>
+                    // Health probes run every few seconds; tracing them drowns real calls.
+                    aspnet.Filter = context => !IsHealthPath(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Registers the liveness check every service has; services add readiness checks.</summary>
+    /// <param name="builder">The service's host builder.</param>
+    /// <returns>The same builder.</returns>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/health</c> (all checks) and <c>/alive</c> (liveness only) in every environment:
+    /// the AppHost and Container Apps probe them outside Development too. They report status
+    /// only, never check details, so they disclose nothing about tenants or configuration.
+    /// </summary>
+    /// <param name="app">The built application.</param>
+    /// <returns>The same application.</returns>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(HealthEndpoints.Health);
+        app.MapHealthChecks(HealthEndpoints.Alive, new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(LiveTag),
+        });
+        return app;
+    }
+
+    private static bool IsHealthPath(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments(HealthEndpoints.Health) || path.StartsWithSegments(HealthEndpoints.Alive);
+}

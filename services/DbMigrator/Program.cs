@@ -1,0 +1,7 @@
+using McpPlatform.DbMigrator;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddServiceDefaults();
+builder.AddDbMigrator();
+
+await builder.Build().RunAsync();

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace McpPlatform.AppHost.Tests;
+
+/// <summary>
+/// Runs the AppHost the way a person does, with <c>dotnet run</c>, in its own process group,
+/// so a test can send the Ctrl+C a terminal would send.
+/// </summary>
+internal sealed class AppHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AppHostProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <c>dotnet run --project AppHost --no-build</c> with the given AppHost arguments.</summary>
+    public static AppHostProcess Start(params string[] appHostArguments)
+    {
+        // setsid makes the process a group leader, so a signal to the group reaches dotnet run,
+        // the AppHost and DCP together, as Ctrl+C in a terminal does.
+        var start = new ProcessStartInfo("setsid")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot,
+        };
+        foreach (var argument in (string[])["dotnet", "run", "--project", "AppHost", "--no-build", "-c", BuildConfiguration, "--", .. appHostArguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return new AppHostProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet run did not start."));
+    }
+
+    /// <summary>Runs the AppHost to completion (publish mode) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToEndAsync(TimeSpan timeout, params string[] appHostArguments)
+    {
+        await using var process = Start(appHostArguments);
+        using var cancellation = new CancellationTokenSource(timeout);
+        await process._process.WaitForExitAsync(cancellation.Token);
+        return (process.ExitCode, process.Output);
+    }
+
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The AppHost did not print '{text}' (exited: {_process.HasExited}). Output:\n{Output}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Sends SIGINT to the whole process group and waits for the AppHost to exit.</summary>
+    public async Task InterruptAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-INT", "--", $"-{_process.Id}"]);
+            await kill.WaitForExitAsync();
+        }
+
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancellation.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-KILL", "--", $"-{_process.Id}"]);
+            await kill.WaitForExitAsync();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string BuildConfiguration =>
+        typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "McpPlatform.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("McpPlatform.sln not found above the test's folder.");
+    }
+}

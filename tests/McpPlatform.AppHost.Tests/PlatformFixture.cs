@@ -1,0 +1,101 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace McpPlatform.AppHost.Tests;
+
+/// <summary>
+/// Starts the whole platform once, in local mode, against a private data folder; tears it
+/// down afterwards and checks nothing it started is left running.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    private DistributedApplication? _app;
+
+    public string DataFolder { get; } = TestSettings.NewDataFolder();
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The platform has not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        using var cancellation = new CancellationTokenSource(TestSettings.StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.McpPlatform_AppHost>(
+            ["--Infrastructure:Mode=local", $"--LocalInfrastructure:DataPath={DataFolder}"],
+            cancellation.Token);
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            // Failing probes while resources start are expected; a resource that never turns
+            // healthy fails its test by timeout with its state, which says more than the log.
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+
+        _app = await builder.BuildAsync(cancellation.Token);
+        await _app.StartAsync(cancellation.Token);
+    }
+
+    /// <summary>Connection string of a resource, as the services receive it.</summary>
+    public async Task<string> ConnectionStringAsync(string resourceName)
+    {
+        using var cancellation = new CancellationTokenSource(TestSettings.StepTimeout);
+        return await App.GetConnectionStringAsync(resourceName, cancellation.Token)
+            ?? throw new InvalidOperationException($"{resourceName} has no connection string.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        LocalProcesses.WaitUntilNoneUse(DataFolder, TestSettings.StepTimeout);
+        Directory.Delete(DataFolder, recursive: true);
+    }
+}
+
+/// <summary>Finds processes whose command line names a folder: the local servers of one test run.</summary>
+internal static class LocalProcesses
+{
+    public static IReadOnlyList<(int Pid, string CommandLine)> Using(string folder) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(dir => (ok: int.TryParse(Path.GetFileName(dir), out var pid), pid))
+            .Where(x => x.ok && x.pid != Environment.ProcessId)
+            .Select(x => (x.pid, commandLine: ReadCommandLine(x.pid)))
+            .Where(x => x.commandLine.Contains(folder, StringComparison.Ordinal))];
+
+    public static void WaitUntilNoneUse(string folder, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Using(folder).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(200);
+        }
+
+        var left = Using(folder);
+        left.ShouldBeEmpty($"processes still running on {folder}: {string.Join("; ", left.Select(p => $"{p.Pid} {p.CommandLine}"))}");
+    }
+
+    /// <summary>The local PostgreSQL's port, read from the server's own command line.</summary>
+    public static int PostgresPort(string folder)
+    {
+        var postgres = Using(folder).FirstOrDefault(p => p.CommandLine.Contains("/postgres -D ", StringComparison.Ordinal));
+        postgres.CommandLine.ShouldNotBeNull($"no postgres running on {folder}");
+        var args = postgres.CommandLine.Split(' ');
+        return int.Parse(args[Array.IndexOf(args, "-p") + 1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string ReadCommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+}
