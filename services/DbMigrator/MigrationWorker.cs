@@ -28,7 +28,7 @@ internal sealed partial class MigrationWorker(
             foreach (var migration in migrations)
             {
                 var target = new NpgsqlConnectionStringBuilder(maintenance.ConnectionString) { Database = migration.Database };
-                await migration.ApplyAsync(target, stoppingToken);
+                await migration.ApplyAsync(target.ConnectionString, stoppingToken);
                 logger.LogInformation("Applied {Migration} to {Database}.", migration.GetType().Name, migration.Database);
             }
         }
