@@ -8,6 +8,7 @@ namespace McpPlatform.DbMigrator;
 /// <summary>Creates missing databases, applies migrations, then stops the host (exit code 0, or 1 on failure).</summary>
 internal sealed partial class MigrationWorker(
     NpgsqlDataSource maintenance,
+    IConfiguration configuration,
     IEnumerable<IDatabaseMigration> migrations,
     IHostApplicationLifetime lifetime,
     ILogger<MigrationWorker> logger) : BackgroundService
@@ -27,7 +28,11 @@ internal sealed partial class MigrationWorker(
 
             foreach (var migration in migrations)
             {
-                var target = new NpgsqlConnectionStringBuilder(maintenance.ConnectionString) { Database = migration.Database };
+                // From configuration, not the data source: a data source's ConnectionString drops the password.
+                var target = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(InfrastructureResources.Postgres))
+                {
+                    Database = migration.Database,
+                };
                 await migration.ApplyAsync(target.ConnectionString, stoppingToken);
                 logger.LogInformation("Applied {Migration} to {Database}.", migration.GetType().Name, migration.Database);
             }
