@@ -1,4 +1,5 @@
 using McpPlatform.Core;
+using McpPlatform.Identity.Data;
 using Npgsql;
 
 namespace McpPlatform.DbMigrator;
@@ -19,6 +20,7 @@ public static class DbMigratorExtensions
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{InfrastructureResources.Postgres} is not set; the AppHost passes it with WithReference.");
         builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.AddIdentityDatabaseMigration();
         builder.Services.AddHostedService<MigrationWorker>();
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(MigrationWorker.ActivitySourceName));
         return builder;

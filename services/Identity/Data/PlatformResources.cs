@@ -1,0 +1,60 @@
+using McpPlatform.Core;
+
+namespace McpPlatform.Identity.Data;
+
+/// <summary>A resource (RFC 8707) the authorization server issues tokens for.</summary>
+/// <param name="Uri">The resource indicator, also the token's one audience.</param>
+/// <param name="Scope">The scope a token for this resource carries.</param>
+/// <param name="ExchangeOnly">True when the only way to a token for it is RFC 8693 token exchange.</param>
+public sealed record ProtectedResource(string Uri, string Scope, bool ExchangeOnly);
+
+/// <summary>
+/// The registered resources, built from <see cref="PlatformServices"/> so that no URL is written twice.
+/// A resource that is not here cannot be an audience.
+/// </summary>
+public static class PlatformResources
+{
+    /// <summary>The tools-knowledge MCP server.</summary>
+    public static readonly ProtectedResource ToolsKnowledge =
+        new(PlatformServices.ToolsKnowledge.LocalMcpResource, PlatformScopes.McpTools, ExchangeOnly: false);
+
+    /// <summary>The tools-workspace MCP server.</summary>
+    public static readonly ProtectedResource ToolsWorkspace =
+        new(PlatformServices.ToolsWorkspace.LocalMcpResource, PlatformScopes.McpTools, ExchangeOnly: false);
+
+    /// <summary>The downstream API: reachable only with an exchanged token.</summary>
+    public static readonly ProtectedResource Downstream =
+        new(PlatformServices.Downstream.LocalOrigin, PlatformScopes.DownstreamApi, ExchangeOnly: true);
+
+    /// <summary>Every registered resource.</summary>
+    public static readonly IReadOnlyList<ProtectedResource> All = [ToolsKnowledge, ToolsWorkspace, Downstream];
+
+    /// <summary>The registered resource with this exact URI, or null. Comparison is ordinal: audiences are exact.</summary>
+    /// <param name="uri">A resource indicator from a request or a token.</param>
+    /// <returns>The resource, or null when it is not registered.</returns>
+    public static ProtectedResource? Find(string? uri) =>
+        All.FirstOrDefault(resource => string.Equals(resource.Uri, uri, StringComparison.Ordinal));
+}
+
+/// <summary>Names of the platform's own properties on OpenIddict applications.</summary>
+public static class ClientProperties
+{
+    /// <summary>What the client is (<see cref="ClientKinds"/>); decides which grants make sense for it.</summary>
+    public const string Kind = "mcpplatform_kind";
+
+    /// <summary>On resource-server clients: the resource the server serves (tokens sent to it carry this audience).</summary>
+    public const string Resource = "mcpplatform_resource";
+}
+
+/// <summary>Values of <see cref="ClientProperties.Kind"/>.</summary>
+public static class ClientKinds
+{
+    /// <summary>An agent bound to one tenant (client credentials).</summary>
+    public const string Agent = "agent";
+
+    /// <summary>An MCP server acting for callers (token exchange only).</summary>
+    public const string ResourceServer = "resource_server";
+
+    /// <summary>A public client driving a user's sign-in (authorization code + PKCE).</summary>
+    public const string Public = "public";
+}
