@@ -9,7 +9,13 @@ namespace McpPlatform.Core;
 public sealed record PlatformService(string ResourceName, int LocalPort)
 {
     /// <summary>The fixed local base URL, e.g. <c>http://localhost:5100</c>.</summary>
-    public Uri LocalUrl => new($"http://localhost:{LocalPort}");
+    public Uri LocalUrl => new(LocalOrigin);
+
+    /// <summary>The local origin without a trailing slash: <c>http://localhost:5700</c>. An API's audience.</summary>
+    public string LocalOrigin => $"http://localhost:{LocalPort}";
+
+    /// <summary>An MCP server's resource identifier and token audience: <c>http://localhost:5200/mcp</c>.</summary>
+    public string LocalMcpResource => LocalOrigin + McpConventions.Path;
 }
 
 /// <summary>The platform's HTTP services, by resource name and fixed local URL.</summary>

@@ -107,7 +107,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    private static string BuildConfiguration =>
+    public static string BuildConfiguration =>
         typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     private void Append(string? line)

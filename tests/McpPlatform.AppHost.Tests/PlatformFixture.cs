@@ -31,6 +31,16 @@ public sealed class PlatformFixture : IAsyncLifetime
         await _app.StartAsync(cancellation.Token);
     }
 
+    /// <summary>Waits (bounded) until the named resources report healthy.</summary>
+    public async Task WaitForHealthyAsync(params string[] resourceNames)
+    {
+        using var cancellation = new CancellationTokenSource(TestSettings.StartTimeout);
+        foreach (var name in resourceNames)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellation.Token);
+        }
+    }
+
     /// <summary>Connection string of a resource, as the services receive it.</summary>
     public async Task<string> ConnectionStringAsync(string resourceName)
     {

@@ -60,5 +60,8 @@ public sealed class PlatformHealthTests(PlatformFixture platform)
     }
 
     private static IEnumerable<string> ExpectedResourceNames() =>
-        [InfrastructureResources.Postgres, InfrastructureResources.Redis, InfrastructureResources.DbMigrator];
+        [
+            InfrastructureResources.Postgres, InfrastructureResources.Redis, InfrastructureResources.DbMigrator,
+            PlatformServices.Identity.ResourceName, PlatformServices.ToolsKnowledge.ResourceName, PlatformServices.Downstream.ResourceName,
+        ];
 }

@@ -1,0 +1,30 @@
+using McpPlatform.Core;
+
+namespace McpPlatform.AppHost;
+
+/// <summary>How every platform service is added: fixed port, health check, environment.</summary>
+internal static class PlatformServiceExtensions
+{
+    /// <summary>
+    /// Adds a service project at its fixed local URL. The endpoint is not proxied: the fixed URL
+    /// is the service itself, so token audiences and the MCP resource URL are what clients use,
+    /// and no proxy hop sits on the hot path.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddPlatformService<TProject>(
+        this IDistributedApplicationBuilder builder, PlatformService service)
+        where TProject : IProjectMetadata, new()
+    {
+        var project = builder.AddProject<TProject>(service.ResourceName, launchProfileName: null)
+            .WithHttpEndpoint(port: service.LocalPort, name: "http", isProxied: false)
+            .WithHttpHealthCheck(HealthEndpoints.Health);
+
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            // Without a launch profile nothing else tells the service its environment.
+            project.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+                .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName);
+        }
+
+        return project;
+    }
+}

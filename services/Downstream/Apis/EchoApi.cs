@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using McpPlatform.Core;
+using McpPlatform.Downstream.Extensions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace McpPlatform.Downstream.Apis;
+
+/// <summary>What the downstream API saw of one call: who, on whose behalf, for which invocation.</summary>
+/// <param name="TenantId">The tenant the call was made for.</param>
+/// <param name="Subject">The original principal.</param>
+/// <param name="PrincipalType">user or agent.</param>
+/// <param name="InvocationId">The tool invocation.</param>
+/// <param name="Actor">The MCP server that acted (act.sub).</param>
+/// <param name="Message">The echoed message.</param>
+/// <param name="ReceivedAt">When the call arrived.</param>
+public sealed record EchoRecord(
+    string TenantId, string Subject, string PrincipalType, string InvocationId, string Actor, string Message, DateTimeOffset ReceivedAt);
+
+/// <summary>The echo request body.</summary>
+/// <param name="Message">Text to echo.</param>
+public sealed record EchoRequest(string? Message);
+
+/// <summary>Recent calls per tenant, bounded: a sample's memory, not an audit store.</summary>
+public sealed class CallLog
+{
+    private const int PerTenant = 100;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<EchoRecord>> _byTenant = new(StringComparer.Ordinal);
+
+    public void Add(EchoRecord record)
+    {
+        var queue = _byTenant.GetOrAdd(record.TenantId, _ => new ConcurrentQueue<EchoRecord>());
+        queue.Enqueue(record);
+        while (queue.Count > PerTenant && queue.TryDequeue(out _))
+        {
+        }
+    }
+
+    public IReadOnlyList<EchoRecord> For(string tenantId) =>
+        _byTenant.TryGetValue(tenantId, out var queue) ? [.. queue.Reverse()] : [];
+}
+
+/// <summary>The sample API's endpoints.</summary>
+public static class EchoApi
+{
+    private const int MaxMessageLength = 1000;
+
+    /// <summary>Maps <c>POST /api/echo</c> and <c>GET /api/calls</c>, both behind the exchanged-identity policy.</summary>
+    /// <param name="app">The routes.</param>
+    /// <returns>The route group.</returns>
+    public static RouteGroupBuilder MapEchoApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization(DownstreamExtensions.ExchangedIdentityPolicy);
+        api.MapPost("/echo", Echo);
+        // The tenant comes from the token; there is no parameter that names one.
+        api.MapGet("/calls", (HttpContext http, CallLog log) => TypedResults.Ok(log.For(http.User.FindFirst(PlatformClaims.TenantId)!.Value)));
+        return api;
+    }
+
+    private static Results<Ok<EchoRecord>, ValidationProblem> Echo(EchoRequest request, HttpContext http, CallLog log, TimeProvider time, ILogger<EchoRecord> logger)
+    {
+        if (string.IsNullOrEmpty(request.Message) || request.Message.Length > MaxMessageLength)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["message"] = [$"message must be 1-{MaxMessageLength} characters."],
+            });
+        }
+
+        var user = http.User;
+        var record = new EchoRecord(
+            user.FindFirst(PlatformClaims.TenantId)!.Value,
+            user.FindFirst(PlatformClaims.Subject)!.Value,
+            user.FindFirst(PlatformClaims.PrincipalType)!.Value,
+            user.FindFirst(PlatformClaims.InvocationId)!.Value,
+            DownstreamExtensions.ActorOf(user)!,
+            request.Message,
+            time.GetUtcNow());
+        log.Add(record);
+        logger.LogInformation("Echo for invocation {InvocationId} by actor {Actor}.", record.InvocationId, record.Actor);
+        return TypedResults.Ok(record);
+    }
+}

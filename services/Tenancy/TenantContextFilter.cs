@@ -1,0 +1,43 @@
+using McpPlatform.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpPlatform.Tenancy;
+
+/// <summary>Builds the <see cref="TenantContext"/> before every tool call and scopes logs with it.</summary>
+internal static class TenantContextFilter
+{
+    public static McpRequestHandler<CallToolRequestParams, CallToolResult> Create(
+        McpRequestHandler<CallToolRequestParams, CallToolResult> next) => async (request, cancellationToken) =>
+    {
+        string? clientInvocationId = null;
+        if (request.Params?.Meta is { } meta && meta.TryGetPropertyValue(McpConventions.InvocationIdMetaKey, out var node) && node is not null)
+        {
+            clientInvocationId = node.GetValueKind() == System.Text.Json.JsonValueKind.String ? node.GetValue<string>() : string.Empty;
+        }
+
+        var result = TenantContext.TryCreate(request.User ?? new System.Security.Claims.ClaimsPrincipal(), clientInvocationId);
+        if (result.Context is not { } tenant)
+        {
+            return ToolErrors.Create(result.ErrorCode!, result.ErrorMessage!);
+        }
+
+        var services = request.Services ?? throw new InvalidOperationException("The MCP request has no service scope.");
+        services.GetRequiredService<TenantContextAccessor>().Current = tenant;
+
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("McpPlatform.ToolCall");
+        using (logger.BeginScope(new Dictionary<string, object>
+        {
+            [PlatformClaims.TenantId] = tenant.TenantId,
+            [PlatformClaims.Subject] = tenant.PrincipalId,
+            [PlatformClaims.PrincipalType] = tenant.PrincipalType,
+            [PlatformClaims.InvocationId] = tenant.InvocationId,
+            ["tool"] = request.Params?.Name ?? string.Empty,
+        }))
+        {
+            return await next(request, cancellationToken);
+        }
+    };
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
+
+namespace McpPlatform.Tenancy;
+
+/// <summary>
+/// Expected failures as MCP tool results (ARCHITECTURE.md: denials are tool results with
+/// <c>isError: true</c> and <c>structuredContent.error</c>), never exceptions or HTTP 500s.
+/// </summary>
+public static class ToolErrors
+{
+    /// <summary>Builds an error result with a reason code, a message and an optional retry hint.</summary>
+    /// <param name="code">A documented reason code.</param>
+    /// <param name="message">A sentence for the caller (and the model) to read.</param>
+    /// <param name="retryAfterSeconds">When waiting helps, how long.</param>
+    /// <returns>The tool result.</returns>
+    public static CallToolResult Create(string code, string message, int? retryAfterSeconds = null)
+    {
+        var error = new JsonObject { ["code"] = code, ["message"] = message };
+        if (retryAfterSeconds is not null)
+        {
+            error["retryAfterSeconds"] = retryAfterSeconds.Value;
+        }
+
+        return new CallToolResult
+        {
+            IsError = true,
+            Content = [new TextContentBlock { Text = $"{code}: {message}" }],
+            StructuredContent = System.Text.Json.JsonSerializer.SerializeToElement(new JsonObject { ["error"] = error }),
+        };
+    }
+}

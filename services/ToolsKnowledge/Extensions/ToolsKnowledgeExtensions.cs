@@ -1,0 +1,30 @@
+using McpPlatform.Core;
+using McpPlatform.Tenancy;
+using McpPlatform.ToolsKnowledge.Services;
+using McpPlatform.ToolsKnowledge.Tools;
+
+namespace McpPlatform.ToolsKnowledge.Extensions;
+
+/// <summary>Registration of the knowledge MCP server.</summary>
+public static class ToolsKnowledgeExtensions
+{
+    /// <summary>
+    /// Adds the MCP server with its tools registered one by one (the exposed surface is
+    /// reviewable here), token exchange, and the downstream client.
+    /// </summary>
+    /// <param name="builder">The service's host builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IHostApplicationBuilder AddToolsKnowledgeServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge)
+            .WithTools<IdentityTools>()
+            .WithTools<DownstreamTools>();
+
+        builder.AddTokenExchange(PlatformServices.ToolsKnowledge);
+        builder.Services.AddHttpClient<DownstreamClient>(client =>
+            // Service discovery resolves the name to wherever the AppHost put the service.
+            client.BaseAddress = new Uri($"http://{PlatformServices.Downstream.ResourceName}"));
+        builder.Services.AddOptions<DownstreamOptions>().Bind(builder.Configuration.GetSection("Downstream"));
+        return builder;
+    }
+}

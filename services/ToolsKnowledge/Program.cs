@@ -1,0 +1,11 @@
+using McpPlatform.Tenancy;
+using McpPlatform.ToolsKnowledge.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddToolsKnowledgeServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapPlatformMcp();
+app.Run();

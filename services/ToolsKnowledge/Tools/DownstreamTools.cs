@@ -1,0 +1,56 @@
+using System.ComponentModel;
+using System.Text.Json;
+using McpPlatform.Tenancy;
+using McpPlatform.ToolsKnowledge.Services;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpPlatform.ToolsKnowledge.Tools;
+
+/// <summary>Calls to downstream services with propagated identity.</summary>
+[McpServerToolType]
+public sealed class DownstreamTools
+{
+    private const int MaxMessageLength = 1000;
+
+    /// <summary>The downstream_echo tool.</summary>
+    [McpServerTool(Name = "downstream_echo", Idempotent = false)]
+    [Description("Sends a short message to the platform's sample downstream API on your behalf and returns what that API saw: " +
+        "your tenant, your principal, this invocation id and the MCP server that acted for you. " +
+        "Use it to verify that identity reaches downstream services.")]
+    public static async Task<CallToolResult> DownstreamEcho(
+        DownstreamClient downstream,
+        TenantContext tenant,
+        [Description("The text to echo, 1 to 1000 characters.")] string message,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(downstream);
+        if (string.IsNullOrEmpty(message) || message.Length > MaxMessageLength)
+        {
+            return ToolErrors.Create("request.invalid_argument", $"message must be 1-{MaxMessageLength} characters.");
+        }
+
+        try
+        {
+            var seen = await downstream.EchoAsync(tenant, message, cancellationToken);
+            return new CallToolResult
+            {
+                Content = [new TextContentBlock { Text = seen.GetRawText() }],
+                StructuredContent = seen,
+            };
+        }
+        catch (TokenExchangeException exception)
+        {
+            return ToolErrors.Create("identity.exchange_refused", $"The identity service refused the token exchange ({exception.Error}).");
+        }
+        catch (HttpRequestException exception)
+        {
+            return ToolErrors.Create("downstream.unavailable",
+                exception.StatusCode is { } status ? $"The downstream API answered {(int)status}." : "The downstream API could not be reached.", 5);
+        }
+        catch (JsonException)
+        {
+            return ToolErrors.Create("downstream.unavailable", "The downstream API answered with something that is not JSON.", 5);
+        }
+    }
+}
