@@ -35,6 +35,21 @@ public sealed class McpAuthorizationTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Mcp_OperatorTokenWithoutTenant_403TenantRequired()
+    {
+        await platform.WaitForHealthyAsync(PlatformServices.ToolsKnowledge.ResourceName);
+        var tokens = await Identity.IdentityClient.SignInWithPkceAsync(
+            DemoDirectory.OperatorUserName, DemoSecrets.Get(DemoDirectory.Parameters.OperatorPassword),
+            PlatformServices.ToolsKnowledge.LocalMcpResource, Cancel);
+        PlatformTokens.Payload(tokens.GetProperty("access_token").GetString()!).TryGetProperty(PlatformClaims.TenantId, out _).ShouldBeFalse();
+
+        using var response = await PostInitializeAsync(tokens.GetProperty("access_token").GetString());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await response.Content.ReadAsStringAsync(Cancel)).ShouldContain("tenant_required");
+    }
+
+    [Fact]
     public async Task Mcp_TamperedSignature_401()
     {
         var token = await PlatformTokens.ContosoAgentAsync(Cancel);
