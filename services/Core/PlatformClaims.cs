@@ -68,6 +68,15 @@ public static class PlatformScopes
 
     /// <summary>Call the downstream API (granted only through token exchange).</summary>
     public const string DownstreamApi = "downstream:api";
+
+    /// <summary>Ask <c>quota</c> for admission and release leases (MCP servers' own client credentials only).</summary>
+    public const string QuotaAdmit = "quota:admit";
+
+    /// <summary>Read quota usage: a tenant admin for their own tenant, the operator for any.</summary>
+    public const string QuotaRead = "quota:read";
+
+    /// <summary>Change a tenant's quota limits (operator only).</summary>
+    public const string QuotaAdmin = "quota:admin";
 }
 
 /// <summary>MCP request conventions of the platform.</summary>

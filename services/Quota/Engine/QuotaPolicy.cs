@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+
+namespace McpPlatform.Quota.Engine;
+
+/// <summary>
+/// The limits one admission applies, with every value resolved: -1 means unlimited, costs are
+/// in micro-units (1e-6) so Redis can add them exactly as integers.
+/// </summary>
+public sealed record EffectiveLimits(
+    string Tier,
+    long TenantConcurrency,
+    long PrincipalConcurrency,
+    double TenantRatePerSecond,
+    long TenantRateBurst,
+    double PrincipalRatePerSecond,
+    long PrincipalRateBurst,
+    long TokensPerHour,
+    long TokensPerDay,
+    long CostPerHourMicros,
+    long CostPerDayMicros,
+    int LeaseTtlSeconds,
+    bool FailOpen)
+{
+    /// <summary>Lease lifetime when neither tier nor tenant sets one.</summary>
+    public const int DefaultLeaseTtlSeconds = 120;
+
+    /// <summary>Resolves merged limits.</summary>
+    /// <param name="tier">The tier's name.</param>
+    /// <param name="limits">Tier, then tenant configuration, then the operator's override, merged.</param>
+    /// <returns>The effective limits.</returns>
+    public static EffectiveLimits From(string tier, QuotaLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var tenantRate = limits.TenantRatePerSecond ?? -1;
+        var principalRate = limits.PrincipalRatePerSecond ?? -1;
+        return new EffectiveLimits(
+            tier,
+            limits.TenantConcurrency ?? -1,
+            limits.PrincipalConcurrency ?? -1,
+            tenantRate,
+            limits.TenantRateBurst ?? DefaultBurst(tenantRate),
+            principalRate,
+            limits.PrincipalRateBurst ?? DefaultBurst(principalRate),
+            limits.TokensPerHour ?? -1,
+            limits.TokensPerDay ?? -1,
+            QuotaUnits.ToMicros(limits.CostPerHour ?? -1),
+            QuotaUnits.ToMicros(limits.CostPerDay ?? -1),
+            limits.LeaseTtlSeconds ?? DefaultLeaseTtlSeconds,
+            limits.FailOpen ?? false);
+    }
+
+    private static long DefaultBurst(double rate) => rate <= 0 ? 1 : (long)Math.Max(1, Math.Ceiling(rate));
+}
+
+/// <summary>Conversions between the API's units and the integers Redis stores.</summary>
+public static class QuotaUnits
+{
+    /// <summary>Micro-units per cost unit.</summary>
+    public const decimal MicrosPerUnit = 1_000_000m;
+
+    /// <summary>Cost to micro-units, rounded up (a reservation never under-counts); -1 stays -1.</summary>
+    /// <param name="cost">The cost.</param>
+    /// <returns>Micro-units.</returns>
+    public static long ToMicros(decimal cost) => cost == -1 ? -1 : (long)decimal.Ceiling(cost * MicrosPerUnit);
+
+    /// <summary>Micro-units to cost; -1 (unlimited) to null.</summary>
+    /// <param name="micros">Micro-units.</param>
+    /// <returns>The cost.</returns>
+    public static decimal? FromMicros(long micros) => micros < 0 ? null : micros / MicrosPerUnit;
+}
+
+/// <summary>
+/// Resolves a tenant's effective limits: tier ⊕ configured tenant settings ⊕ the operator's
+/// override from Redis. Results are cached per tenant and dropped whenever the configuration
+/// reloads or the overrides change, so the hot path is one dictionary lookup.
+/// </summary>
+public sealed partial class QuotaPolicy : IDisposable
+{
+    private const int MaxCachedTenants = 100_000;
+
+    private readonly ConcurrentDictionary<string, EffectiveLimits> _cache = new(StringComparer.Ordinal);
+    private readonly IDisposable? _subscription;
+    private readonly ILogger<QuotaPolicy> _logger;
+    private volatile QuotaPolicyOptions _options;
+    private volatile FrozenSet<string> _tools;
+    private volatile IReadOnlyDictionary<string, QuotaLimits> _overrides = FrozenDictionary<string, QuotaLimits>.Empty;
+
+    /// <summary>Creates the resolver; an invalid policy at start stops the service.</summary>
+    /// <param name="options">The policy, watched for reloads.</param>
+    /// <param name="logger">Logs rejected reloads.</param>
+    public QuotaPolicy(IOptionsMonitor<QuotaPolicyOptions> options, ILogger<QuotaPolicy> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _logger = logger;
+        var initial = options.CurrentValue;
+        if (initial.Problem() is { } problem)
+        {
+            throw new InvalidOperationException($"The quota policy is invalid: {problem}");
+        }
+
+        _options = initial;
+        _tools = initial.Tools.ToFrozenSet(StringComparer.Ordinal);
+        _subscription = options.OnChange(Reload);
+    }
+
+    /// <summary>The current policy.</summary>
+    public QuotaPolicyOptions Options => _options;
+
+    /// <summary>The operator's overrides by tenant id, as last read from Redis.</summary>
+    public IReadOnlyDictionary<string, QuotaLimits> Overrides => _overrides;
+
+    /// <summary>The limits that apply to <paramref name="tenantId"/> now.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <returns>Effective limits.</returns>
+    public EffectiveLimits For(string tenantId)
+    {
+        if (_cache.TryGetValue(tenantId, out var limits))
+        {
+            return limits;
+        }
+
+        if (_cache.Count >= MaxCachedTenants)
+        {
+            _cache.Clear();
+        }
+
+        return _cache.GetOrAdd(tenantId, Resolve);
+    }
+
+    /// <summary>The limits configuration alone gives <paramref name="tenantId"/> (without the operator's override).</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <returns>Tier name and merged limits.</returns>
+    public (string Tier, QuotaLimits Limits) Configured(string tenantId)
+    {
+        var options = _options;
+        options.Tenants.TryGetValue(tenantId, out var tenant);
+        var tier = tenant?.Tier ?? options.DefaultTier;
+        return (tier, options.Tiers[tier].Overlay(tenant));
+    }
+
+    /// <summary>True when admission accepts this tool name under the current policy.</summary>
+    /// <param name="tool">A well-formed tool name.</param>
+    /// <returns>Whether the tool is known (any tool when the policy lists none).</returns>
+    public bool IsKnownTool(string tool)
+    {
+        var tools = _tools;
+        return tools.Count == 0 || tools.Contains(tool);
+    }
+
+    /// <summary>Replaces the operator's overrides (read from Redis) and drops cached limits when they changed.</summary>
+    /// <param name="overrides">Overrides by tenant id.</param>
+    public void SetOverrides(IReadOnlyDictionary<string, QuotaLimits> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        _overrides = overrides;
+        _cache.Clear();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _subscription?.Dispose();
+
+    private EffectiveLimits Resolve(string tenantId)
+    {
+        var (tier, limits) = Configured(tenantId);
+        _overrides.TryGetValue(tenantId, out var over);
+        return EffectiveLimits.From(tier, limits.Overlay(over));
+    }
+
+    private void Reload(QuotaPolicyOptions options)
+    {
+        // A broken edit must not take admission down: keep enforcing the last good policy.
+        if (options.Problem() is { } problem)
+        {
+            LogRejectedReload(_logger, problem);
+            return;
+        }
+
+        _options = options;
+        _tools = options.Tools.ToFrozenSet(StringComparer.Ordinal);
+        _cache.Clear();
+        LogReloaded(_logger);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Quota policy reload rejected, keeping the previous policy: {Problem}")]
+    private static partial void LogRejectedReload(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Quota policy reloaded.")]
+    private static partial void LogReloaded(ILogger logger);
+}

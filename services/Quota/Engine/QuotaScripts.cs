@@ -1,0 +1,212 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace McpPlatform.Quota.Engine;
+
+/// <summary>
+/// A Lua script sent as <c>EVALSHA</c> (one round trip carrying only the hash). Redis forgets
+/// scripts when it restarts; then the first call gets <c>NOSCRIPT</c> and is repeated once as
+/// <c>EVAL</c>, which also reloads the script for every later call.
+/// </summary>
+public sealed class QuotaScript
+{
+    private readonly byte[] _sha1;
+
+    /// <summary>Creates the script and its hash.</summary>
+    /// <param name="source">The Lua source.</param>
+    public QuotaScript(string source)
+    {
+        Source = source;
+        // Redis names cached scripts by SHA-1; this is an identifier, not a security use.
+#pragma warning disable CA5350
+        _sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(source));
+#pragma warning restore CA5350
+    }
+
+    /// <summary>The Lua source.</summary>
+    public string Source { get; }
+
+    /// <summary>Runs the script.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="keys">Declared keys (one hash tag).</param>
+    /// <param name="args">Arguments.</param>
+    /// <returns>The script's result.</returns>
+    public async Task<RedisResult> RunAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] args)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        try
+        {
+            return await database.ScriptEvaluateAsync(_sha1, keys, args);
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await database.ScriptEvaluateAsync(Source, keys, args);
+        }
+    }
+}
+
+/// <summary>
+/// The engine's Lua. Every check runs before any write, so a denied call changes nothing (no
+/// rate token taken, no slot held), and the whole decision is atomic in Redis. "Now" comes from
+/// the application's TimeProvider (ARGV), never from Redis TIME, so window rollover is testable.
+/// </summary>
+public static class QuotaScripts
+{
+    /// <summary>Reason numbers the admit script returns, in check order.</summary>
+    public enum Outcome
+    {
+        /// <summary>Granted.</summary>
+        Granted = 0,
+
+        /// <summary>Partition concurrency cap.</summary>
+        ConcurrencyTenant = 1,
+
+        /// <summary>Principal concurrency cap.</summary>
+        ConcurrencyPrincipal = 2,
+
+        /// <summary>Partition rate.</summary>
+        RateTenant = 3,
+
+        /// <summary>Principal rate.</summary>
+        RatePrincipal = 4,
+
+        /// <summary>Tokens this hour.</summary>
+        TokensHour = 5,
+
+        /// <summary>Tokens today.</summary>
+        TokensDay = 6,
+
+        /// <summary>Cost this hour.</summary>
+        CostHour = 7,
+
+        /// <summary>Cost today.</summary>
+        CostDay = 8,
+    }
+
+    /// <summary>
+    /// Admit. KEYS: 1 partition leases, 2 principal leases, 3 partition bucket, 4 principal
+    /// bucket, 5 budget (day), 6 lease record. ARGV: 1 now ms, 2 lease member, 3 lease ttl ms,
+    /// 4 partition cap, 5 principal cap, 6/7 partition rate/burst, 8/9 principal rate/burst,
+    /// 10 tokens/hour, 11 tokens/day, 12 cost/hour, 13 cost/day (micros), 14 estimated tokens,
+    /// 15 estimated cost, 16 hour index, 17 budget key ttl s, 18 lease record ttl ms.
+    /// Returns {0, expiry} when granted, {reason, used, waitMs} when denied.
+    /// </summary>
+    public static readonly QuotaScript Admit = new("""
+        local now = tonumber(ARGV[1])
+        local ttl = tonumber(ARGV[3])
+
+        local function held(key, cap)
+          redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+          if cap < 0 then return -1 end
+          return redis.call('ZCARD', key)
+        end
+
+        local tcap = tonumber(ARGV[4])
+        local theld = held(KEYS[1], tcap)
+        if tcap >= 0 and theld >= tcap then return {1, theld, 0} end
+        local pcap = tonumber(ARGV[5])
+        local pheld = held(KEYS[2], pcap)
+        if pcap >= 0 and pheld >= pcap then return {2, pheld, 0} end
+
+        local function refill(key, rate, burst)
+          if rate < 0 then return nil, nil end
+          local s = redis.call('HMGET', key, 't', 'ts')
+          local tokens = tonumber(s[1])
+          local ts = tonumber(s[2])
+          if tokens == nil or ts == nil then return burst, now end
+          -- An instance whose clock is behind never refills backwards.
+          if now > ts then
+            tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
+            ts = now
+          end
+          return tokens, ts
+        end
+
+        local trate = tonumber(ARGV[6])
+        local tburst = tonumber(ARGV[7])
+        local ttok, tts = refill(KEYS[3], trate, tburst)
+        if ttok ~= nil and ttok < 1 then return {3, 0, math.ceil((1 - ttok) * 1000 / trate)} end
+        local prate = tonumber(ARGV[8])
+        local pburst = tonumber(ARGV[9])
+        local ptok, pts = refill(KEYS[4], prate, pburst)
+        if ptok ~= nil and ptok < 1 then return {4, 0, math.ceil((1 - ptok) * 1000 / prate)} end
+
+        local hour = ARGV[16]
+        local b = redis.call('HMGET', KEYS[5], 'th:' .. hour, 'td', 'ch:' .. hour, 'cd')
+        local est_t = tonumber(ARGV[14])
+        local est_c = tonumber(ARGV[15])
+        local function over(used, limit, est)
+          if limit < 0 then return false end
+          return used >= limit or used + est > limit
+        end
+        local th = tonumber(b[1]) or 0
+        if over(th, tonumber(ARGV[10]), est_t) then return {5, th, 0} end
+        local td = tonumber(b[2]) or 0
+        if over(td, tonumber(ARGV[11]), est_t) then return {6, td, 0} end
+        local ch = tonumber(b[3]) or 0
+        if over(ch, tonumber(ARGV[12]), est_c) then return {7, ch, 0} end
+        local cd = tonumber(b[4]) or 0
+        if over(cd, tonumber(ARGV[13]), est_c) then return {8, cd, 0} end
+
+        local expiry = now + ttl
+        local member = ARGV[2]
+        redis.call('ZADD', KEYS[1], expiry, member)
+        if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+        redis.call('ZADD', KEYS[2], expiry, member)
+        if redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+        if ttok ~= nil then
+          redis.call('HSET', KEYS[3], 't', ttok - 1, 'ts', tts)
+          redis.call('PEXPIRE', KEYS[3], math.ceil(tburst * 1000 / trate) + 1000)
+        end
+        if ptok ~= nil then
+          redis.call('HSET', KEYS[4], 't', ptok - 1, 'ts', pts)
+          redis.call('PEXPIRE', KEYS[4], math.ceil(pburst * 1000 / prate) + 1000)
+        end
+        redis.call('HINCRBY', KEYS[5], 'th:' .. hour, est_t)
+        redis.call('HINCRBY', KEYS[5], 'td', est_t)
+        redis.call('HINCRBY', KEYS[5], 'ch:' .. hour, est_c)
+        redis.call('HINCRBY', KEYS[5], 'cd', est_c)
+        redis.call('EXPIRE', KEYS[5], ARGV[17])
+        redis.call('HSET', KEYS[6], 'h', hour, 't', est_t, 'c', est_c)
+        redis.call('PEXPIRE', KEYS[6], ARGV[18])
+        return {0, expiry, 0}
+        """);
+
+    /// <summary>
+    /// Release. KEYS: 1 lease record, 2 partition leases, 3 principal leases, 4 budget (day of
+    /// the reservation). ARGV: 1 lease member, 2 actual tokens, 3 actual cost (micros).
+    /// Settles actual − reserved into the windows the reservation was booked in.
+    /// Returns 1 when this call released the lease, 0 when it was already gone.
+    /// </summary>
+    public static readonly QuotaScript Release = new("""
+        redis.call('ZREM', KEYS[2], ARGV[1])
+        redis.call('ZREM', KEYS[3], ARGV[1])
+        local r = redis.call('HMGET', KEYS[1], 'h', 't', 'c')
+        if not r[1] then return 0 end
+        redis.call('DEL', KEYS[1])
+        if redis.call('EXISTS', KEYS[4]) == 1 then
+          local dt = tonumber(ARGV[2]) - tonumber(r[2])
+          if dt ~= 0 then
+            redis.call('HINCRBY', KEYS[4], 'th:' .. r[1], dt)
+            redis.call('HINCRBY', KEYS[4], 'td', dt)
+          end
+          local dc = tonumber(ARGV[3]) - tonumber(r[3])
+          if dc ~= 0 then
+            redis.call('HINCRBY', KEYS[4], 'ch:' .. r[1], dc)
+            redis.call('HINCRBY', KEYS[4], 'cd', dc)
+          end
+        end
+        return 1
+        """);
+
+    /// <summary>
+    /// Usage (read only). KEYS: 1 partition leases, 2 budget (today). ARGV: 1 now ms, 2 hour index.
+    /// Returns {in flight, tokens hour, tokens day, cost hour, cost day}.
+    /// </summary>
+    public static readonly QuotaScript Usage = new("""
+        local held = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
+        local b = redis.call('HMGET', KEYS[2], 'th:' .. ARGV[2], 'td', 'ch:' .. ARGV[2], 'cd')
+        return {held, tonumber(b[1]) or 0, tonumber(b[2]) or 0, tonumber(b[3]) or 0, tonumber(b[4]) or 0}
+        """);
+}

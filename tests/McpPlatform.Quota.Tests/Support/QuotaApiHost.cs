@@ -1,0 +1,145 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using McpPlatform.Core;
+using McpPlatform.Quota.Apis;
+using McpPlatform.Quota.Extensions;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace McpPlatform.Quota.Tests.Support;
+
+/// <summary>
+/// The quota service's real pipeline (AddQuotaServices, UseQuotaPipeline, Map*Api) on an
+/// in-memory TestServer against this fixture's own redis-server. Tokens are signed by a key
+/// the test holds in place of identity's (identity cannot run here without the AppHost).
+/// </summary>
+public sealed class QuotaApiHost : IAsyncLifetime
+{
+    public const string Issuer = "http://localhost:5100/";
+    public const int TenantCap = 2;
+
+    private readonly RSA _key = RSA.Create(2048);
+    private WebApplication? _app;
+
+    public RedisServer Redis { get; } = new();
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await Redis.InitializeAsync();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{InfrastructureResources.Redis}"] = Redis.ConnectionString,
+            ["QuotaPolicy:DefaultTier"] = "standard",
+            ["QuotaPolicy:Tiers:standard:TenantConcurrency"] = TenantCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["QuotaPolicy:Tiers:standard:PrincipalConcurrency"] = "-1",
+            ["QuotaPolicy:Tiers:standard:TenantRatePerSecond"] = "-1",
+            ["QuotaPolicy:Tiers:standard:PrincipalRatePerSecond"] = "-1",
+            ["QuotaPolicy:Tiers:standard:TokensPerHour"] = "100000",
+            ["QuotaPolicy:Tools:0"] = "search",
+            ["QuotaPolicy:Tools:1"] = "whoami",
+        });
+        builder.AddQuotaServices();
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
+            configuration.SigningKeys.Add(new RsaSecurityKey(_key));
+            options.Configuration = configuration;
+            options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+        });
+
+        _app = builder.Build();
+        _app.UseQuotaPipeline();
+        _app.MapAdmissionApi();
+        _app.MapUsageApi();
+        _app.MapAdminApi();
+        await _app.StartAsync();
+        Client = _app.GetTestClient();
+    }
+
+    /// <summary>A handler that calls the in-memory server (for the real QuotaClient).</summary>
+    public HttpMessageHandler CreateHandler() => _app!.GetTestServer().CreateHandler();
+
+    /// <summary>A signed access token as identity would issue it.</summary>
+    public string Token(string scope, string subject = "tools-knowledge", string? tenant = null, string? role = null,
+        string? quotaPartition = null, string audience = "http://localhost:5300")
+    {
+        var claims = new Dictionary<string, object>
+        {
+            [PlatformClaims.Subject] = subject,
+            [PlatformClaims.Scope] = scope,
+        };
+        if (tenant is not null)
+        {
+            claims[PlatformClaims.TenantId] = tenant;
+        }
+
+        if (role is not null)
+        {
+            claims[PlatformClaims.Role] = role;
+        }
+
+        if (quotaPartition is not null)
+        {
+            claims[PlatformClaims.QuotaPartition] = quotaPartition;
+        }
+
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = audience,
+            Claims = claims,
+            IssuedAt = DateTime.UtcNow,
+            NotBefore = DateTime.UtcNow.AddSeconds(-5),
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            TokenType = "at+jwt",
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(_key), SecurityAlgorithms.RsaSha256),
+        });
+    }
+
+    public static HttpRequestMessage Request(HttpMethod method, string path, string? token, string? json = null, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        return request;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        _key.Dispose();
+        await Redis.DisposeAsync();
+    }
+
+    public static string AdmitBody(string tenant, string principal = "agent-1", string tool = "search", long tokens = 10, decimal cost = 0m, string? partition = null) =>
+        $$$"""
+        {"tenant":{"tenantId":"{{{tenant}}}","principalId":"{{{principal}}}","principalType":"agent","quotaPartition":"{{{partition ?? tenant}}}","invocationId":"inv-{{{Guid.NewGuid():N}}}"},
+         "tool":"{{{tool}}}","estimate":{"tokens":{{{tokens}}},"cost":{{{cost.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}}}
+        """;
+}
