@@ -52,6 +52,12 @@ var identity = builder.AddPlatformService<Projects.McpPlatform_Identity>(Platfor
     .WithEnvironment("Tenancy__QuotaScope", tenancy["QuotaScope"] ?? nameof(TenancyScope.Tenant))
     .WithEnvironment("Tenancy__AuditScope", tenancy["AuditScope"] ?? nameof(TenancyScope.Tenant));
 
+var quota = builder.AddPlatformService<Projects.McpPlatform_Quota>(PlatformServices.Quota)
+    .WithReference(infrastructure.Redis)
+    .WaitFor(infrastructure.Redis)
+    .WithReference(identity)
+    .WaitFor(identity);
+
 var downstream = builder.AddPlatformService<Projects.McpPlatform_Downstream>(PlatformServices.Downstream)
     .WithReference(identity)
     .WaitFor(identity);
@@ -61,6 +67,8 @@ builder.AddPlatformService<Projects.McpPlatform_ToolsKnowledge>(PlatformServices
     .WaitFor(identity)
     .WithReference(downstream)
     .WaitFor(downstream)
+    .WithReference(quota)
+    .WaitFor(quota)
     .WithEnvironment("Identity__ClientSecret", toolsKnowledgeSecret)
     .WithEnvironment("VectorStore__Provider", infrastructure.VectorStoreProvider);
 

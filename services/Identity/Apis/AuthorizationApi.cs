@@ -65,7 +65,7 @@ public static class AuthorizationApi
         }
 
         var identity = principals.ForUser(user);
-        identity.SetScopes(request.GetScopes().Intersect([Scopes.OpenId, Scopes.OfflineAccess, resource.Scope]));
+        identity.SetScopes(request.GetScopes().Intersect(GrantableUserScopes(resource, identity)));
         identity.SetResources(resource.Uri);
         PlatformPrincipals.SetDestinations(identity);
         return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: Scheme);
@@ -113,9 +113,15 @@ public static class AuthorizationApi
         CancellationToken cancellationToken)
     {
         var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken);
-        if (application is null || await KindAsync(applications, application, cancellationToken) != ClientKinds.Agent)
+        var kind = application is null ? null : await KindAsync(applications, application, cancellationToken);
+        if (kind == ClientKinds.ResourceServer)
         {
-            return Forbid(Errors.UnauthorizedClient, "Only agents use client credentials.");
+            return ServiceClientCredentials(request);
+        }
+
+        if (kind != ClientKinds.Agent)
+        {
+            return Forbid(Errors.UnauthorizedClient, "Only agents and platform MCP servers use client credentials.");
         }
 
         var identity = await principals.ForAgentAsync(request.ClientId!, cancellationToken);
@@ -190,6 +196,32 @@ public static class AuthorizationApi
         PlatformPrincipals.SetDestinations(identity);
         return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: Scheme);
     }
+
+    /// <summary>
+    /// An MCP server's own token for a platform API (quota): no tenant, no principal type, only the
+    /// service scope. It can reach nothing that holds tenant data; tenant APIs need exchanged tokens.
+    /// </summary>
+    private static Results<SignInHttpResult, ForbidHttpResult> ServiceClientCredentials(OpenIddictRequest request)
+    {
+        var resources = request.GetResources();
+        if (resources.Length != 1 || PlatformResources.Find(resources[0]) is not { ServiceScope: { } scope } resource)
+        {
+            return Forbid(Errors.InvalidTarget, "An MCP server's own client credentials reach only platform service APIs (quota).");
+        }
+
+        var identity = PlatformPrincipals.NewIdentity();
+        identity.SetClaim(PlatformClaims.Subject, request.ClientId);
+        identity.SetScopes(scope);
+        identity.SetResources(resource.Uri);
+        PlatformPrincipals.SetDestinations(identity);
+        return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: Scheme);
+    }
+
+    /// <summary>Scopes a signed-in user may receive for a resource; quota administration is for operators only.</summary>
+    private static string[] GrantableUserScopes(ProtectedResource resource, ClaimsIdentity user) =>
+        resource == PlatformResources.Quota && user.HasClaim(PlatformClaims.Role, PlatformRoles.Operator)
+            ? [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope, PlatformScopes.QuotaAdmin]
+            : [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope];
 
     /// <summary>The one registered resource a user or agent may ask for directly, or null.</summary>
     private static ProtectedResource? SingleUserResource(ImmutableArray<string> resources) =>

@@ -6,7 +6,11 @@ namespace McpPlatform.Identity.Data;
 /// <param name="Uri">The resource indicator, also the token's one audience.</param>
 /// <param name="Scope">The scope a token for this resource carries.</param>
 /// <param name="ExchangeOnly">True when the only way to a token for it is RFC 8693 token exchange.</param>
-public sealed record ProtectedResource(string Uri, string Scope, bool ExchangeOnly);
+/// <param name="ServiceScope">
+/// When set, platform MCP servers may get a client-credentials token for this resource with this
+/// scope and no tenant: a platform API they call as themselves (quota admission), never for a tenant's data.
+/// </param>
+public sealed record ProtectedResource(string Uri, string Scope, bool ExchangeOnly, string? ServiceScope = null);
 
 /// <summary>
 /// The registered resources, built from <see cref="PlatformServices"/> so that no URL is written twice.
@@ -26,8 +30,15 @@ public static class PlatformResources
     public static readonly ProtectedResource Downstream =
         new(PlatformServices.Downstream.LocalOrigin, PlatformScopes.DownstreamApi, ExchangeOnly: true);
 
+    /// <summary>
+    /// The quota service: MCP servers ask it for admission as themselves (<c>quota:admit</c>); users
+    /// read usage with <c>quota:read</c> (tenant admins their tenant, operators any).
+    /// </summary>
+    public static readonly ProtectedResource Quota =
+        new(PlatformServices.Quota.LocalOrigin, PlatformScopes.QuotaRead, ExchangeOnly: false, ServiceScope: PlatformScopes.QuotaAdmit);
+
     /// <summary>Every registered resource.</summary>
-    public static readonly IReadOnlyList<ProtectedResource> All = [ToolsKnowledge, ToolsWorkspace, Downstream];
+    public static readonly IReadOnlyList<ProtectedResource> All = [ToolsKnowledge, ToolsWorkspace, Downstream, Quota];
 
     /// <summary>The registered resource with this exact URI, or null. Comparison is ordinal: audiences are exact.</summary>
     /// <param name="uri">A resource indicator from a request or a token.</param>

@@ -74,7 +74,9 @@ public static class IdentityServiceExtensions
                 options.RequireProofKeyForCodeExchange();
                 options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
-                options.RegisterScopes(Scopes.OpenId, Scopes.OfflineAccess, PlatformScopes.McpTools, PlatformScopes.DownstreamApi);
+                options.RegisterScopes(
+                    [Scopes.OpenId, Scopes.OfflineAccess, PlatformScopes.QuotaAdmin,
+                     .. PlatformResources.All.Select(r => r.Scope), .. PlatformResources.All.Select(r => r.ServiceScope).OfType<string>()]);
                 options.ValidateRegisteredResources();
                 options.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty.Descriptor)
                     .AddEventHandler(ValidateSubjectTokenAudience.Descriptor);

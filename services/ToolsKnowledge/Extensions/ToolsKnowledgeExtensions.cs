@@ -9,14 +9,15 @@ namespace McpPlatform.ToolsKnowledge.Extensions;
 public static class ToolsKnowledgeExtensions
 {
     /// <summary>
-    /// Adds the MCP server with its tools registered one by one (the exposed surface is
-    /// reviewable here), token exchange, and the downstream client.
+    /// Adds the MCP server with quota admission on every call and its tools registered one by
+    /// one (the exposed surface is reviewable here), token exchange, and the downstream client.
     /// </summary>
     /// <param name="builder">The service's host builder.</param>
     /// <returns>The same builder.</returns>
     public static IHostApplicationBuilder AddToolsKnowledgeServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge)
+            .WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge)
             .WithTools<IdentityTools>()
             .WithTools<DownstreamTools>();
 

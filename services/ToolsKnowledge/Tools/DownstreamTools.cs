@@ -32,12 +32,7 @@ public sealed class DownstreamTools
 
         try
         {
-            var seen = await downstream.EchoAsync(tenant, message, cancellationToken);
-            return new CallToolResult
-            {
-                Content = [new TextContentBlock { Text = seen.GetRawText() }],
-                StructuredContent = seen,
-            };
+            return ToolResults.Structured(await downstream.EchoAsync(tenant, message, cancellationToken));
         }
         catch (TokenExchangeException exception)
         {

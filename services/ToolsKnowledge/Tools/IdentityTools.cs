@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using McpPlatform.Tenancy;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpPlatform.ToolsKnowledge.Tools;
@@ -20,13 +21,16 @@ public sealed record WhoAmIResult(
 public sealed class IdentityTools
 {
     /// <summary>The whoami tool.</summary>
-    [McpServerTool(Name = "whoami", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]
+    // No declared output schema (UseStructuredContent): every call can end in a platform denial
+    // whose structuredContent is {"error": …}, and real clients (the TypeScript SDK) validate
+    // structuredContent against outputSchema even on error results. See docs/decisions/004.
+    [McpServerTool(Name = "whoami", ReadOnly = true, Idempotent = true)]
     [Description("Returns who this call runs as: the tenant, the principal (user or agent), the principal type and the invocation id. " +
         "Use it to check which tenant your token belongs to before working with tenant data.")]
-    public static WhoAmIResult WhoAmI(TenantContext tenant, CancellationToken cancellationToken)
+    public static CallToolResult WhoAmI(TenantContext tenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         cancellationToken.ThrowIfCancellationRequested();
-        return new(tenant.TenantId, tenant.PrincipalId, tenant.PrincipalType, tenant.InvocationId);
+        return ToolResults.Structured(new WhoAmIResult(tenant.TenantId, tenant.PrincipalId, tenant.PrincipalType, tenant.InvocationId));
     }
 }

@@ -179,8 +179,11 @@ internal sealed class DirectorySeeder(
                 Permissions.GrantTypes.RefreshToken,
                 Permissions.ResponseTypes.Code,
                 Permissions.Prefixes.Scope + PlatformScopes.McpTools,
+                Permissions.Prefixes.Scope + PlatformScopes.QuotaRead,
+                Permissions.Prefixes.Scope + PlatformScopes.QuotaAdmin,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsKnowledge.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsWorkspace.Uri,
+                Permissions.Prefixes.Resource + PlatformResources.Quota.Uri,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
@@ -224,6 +227,14 @@ internal sealed class DirectorySeeder(
             descriptor.Permissions.Add(Permissions.Prefixes.Resource + target.Uri);
             descriptor.Permissions.Add(Permissions.Prefixes.Audience + target.Uri);
             descriptor.Permissions.Add(Permissions.Prefixes.Scope + target.Scope);
+        }
+
+        // Platform APIs the server calls as itself (quota admission), by client credentials.
+        foreach (var service in PlatformResources.All.Where(r => r.ServiceScope is not null))
+        {
+            descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+            descriptor.Permissions.Add(Permissions.Prefixes.Resource + service.Uri);
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + service.ServiceScope);
         }
 
         descriptor.Properties[ClientProperties.Kind] = JsonSerializer.SerializeToElement(ClientKinds.ResourceServer);
