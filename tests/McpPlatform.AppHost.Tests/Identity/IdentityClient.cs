@@ -40,7 +40,7 @@ internal static partial class IdentityClient
     /// can be read instead of followed.
     /// </summary>
     public static async Task<JsonElement> SignInWithPkceAsync(
-        string userName, string password, string resource, CancellationToken cancellationToken)
+        string userName, string password, string resource, CancellationToken cancellationToken, string scope = PlatformScopes.McpTools)
     {
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
         using var http = new HttpClient(handler) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
@@ -52,7 +52,7 @@ internal static partial class IdentityClient
             ["client_id"] = DemoDirectory.McpCliClientId,
             ["response_type"] = "code",
             ["redirect_uri"] = DemoDirectory.McpCliRedirectUri,
-            ["scope"] = $"openid offline_access {PlatformScopes.McpTools}",
+            ["scope"] = $"openid offline_access {scope}",
             ["resource"] = resource,
             ["code_challenge"] = challenge,
             ["code_challenge_method"] = "S256",
