@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 
 identity=http://localhost:5100
 resource=${2:-http://localhost:5200/mcp}
+# The quota API takes its own scopes (quota:admin is granted to operators only).
+case "$resource" in
+  http://localhost:5300) scope="quota:read quota:admin" ;;
+  *) scope="mcp:tools" ;;
+esac
 settings=AppHost/appsettings.Development.json
 
 secret() { grep -o "\"$1\": *\"[^\"]*\"" "$settings" | sed 's/.*: *"\(.*\)"/\1/'; }
@@ -18,7 +23,7 @@ fail() { echo "error: $*" >&2; exit 1; }
 
 agent() {
   local body
-  body=$(curl -sS -u "$1:$(secret "$2")" -d grant_type=client_credentials -d "resource=$resource" -d scope=mcp:tools "$identity/connect/token")
+  body=$(curl -sS -u "$1:$(secret "$2")" -d grant_type=client_credentials -d "resource=$resource" -d "scope=$scope" "$identity/connect/token")
   token_from "$body"
 }
 
@@ -31,7 +36,7 @@ user() {
   local redirect=http://localhost:7890/callback
   location=$(curl -sS -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" -G "$identity/connect/authorize" \
     --data-urlencode client_id=mcp-cli --data-urlencode response_type=code --data-urlencode "redirect_uri=$redirect" \
-    --data-urlencode "scope=openid offline_access mcp:tools" --data-urlencode "resource=$resource" \
+    --data-urlencode "scope=openid offline_access $scope" --data-urlencode "resource=$resource" \
     --data-urlencode "code_challenge=$challenge" --data-urlencode code_challenge_method=S256 --data-urlencode state=cli)
   [[ -n $location ]] || fail "authorize did not redirect to sign-in"
   page=$(curl -sS -c "$jar" -b "$jar" "$location")

@@ -1,10 +1,18 @@
+using System.Globalization;
 using McpPlatform.Benchmarks;
 
+if (args is ["serve", var variant, var port])
+{
+    return await McpServerHost.RunAsync(variant, int.Parse(port, CultureInfo.InvariantCulture));
+}
+
 // Usage: dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- [scenario] [--seconds N] [--rounds N] [--no-write]
-// Scenarios are looked up by name; the lead adds end-to-end ones next to quota-engine.
+// Scenarios are looked up by name. The end-to-end ones need the platform running (eng/run.sh).
 var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCase)
 {
     ["quota-engine"] = new QuotaEngineScenario(),
+    ["admission-overhead"] = new AdmissionOverheadScenario(),
+    ["noisy-neighbour"] = new NoisyNeighbourScenario(),
 };
 
 var options = BenchmarkOptions.Parse(args);

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using McpPlatform.Core;
+
+namespace McpPlatform.Benchmarks;
+
+/// <summary>
+/// tools/call whoami on the same server code three ways: SDK only (no auth), with the platform's
+/// auth and tenant context, and with quota admission too (through the real quota service and
+/// Redis of the running platform). The difference between the last two is the admission cost.
+/// </summary>
+public sealed class AdmissionOverheadScenario : IScenario
+{
+    private static readonly string[] Variants = ["bare", "auth", "full"];
+    private static readonly int[] Concurrencies = [1, 64];
+
+    public async Task<ScenarioReport> RunAsync(BenchmarkOptions options)
+    {
+        await Platform.EnsureRunningAsync();
+        var operatorToken = Platform.Token("operator", PlatformServices.Quota.LocalOrigin);
+        // Lift contoso's limits so that admission is measured, not denial.
+        await Platform.SetLimitsAsync(operatorToken, DemoDirectory.ContosoTenantId, Platform.Unbounded());
+        var token = Platform.Token("contoso-agent");
+        EndToEndHelpers.PinDriver();
+        var rows = new List<string>();
+        try
+        {
+            foreach (var variant in Variants)
+            {
+                await using var server = await ServerProcess.StartAsync(variant);
+                using var load = new McpLoad(server.Endpoint, variant == "bare" ? null : token);
+                Console.WriteLine($"{variant}: warm-up {options.WarmupSeconds} s…");
+                await load.RunAsync(16, options.WarmupSeconds);
+                foreach (var concurrency in Concurrencies)
+                {
+                    var rounds = new List<McpLoad.Result>();
+                    for (var round = 0; round < options.Rounds; round++)
+                    {
+                        var result = await load.RunAsync(concurrency, options.Seconds);
+                        Console.WriteLine($"  {variant} c={concurrency} round {round + 1}: p50 {result.Samples.PercentileMs(50):0.000} ms, p99 {result.Samples.PercentileMs(99):0.000} ms, {result.Samples.Throughput:0} rps, denied {result.Denied}, failed {result.Failed}");
+                        rounds.Add(result);
+                    }
+
+                    rows.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"| {variant} | {concurrency} | {EndToEndHelpers.Stat(rounds, r => r.Samples.PercentileMs(50), "0.000")} | {EndToEndHelpers.Stat(rounds, r => r.Samples.PercentileMs(99), "0.000")} | {EndToEndHelpers.Stat(rounds, r => r.Samples.Throughput, "0")} | {rounds.Sum(r => r.Denied)} | {rounds.Sum(r => r.Failed)} |"));
+                }
+            }
+        }
+        finally
+        {
+            await Platform.RemoveLimitsAsync(operatorToken, DemoDirectory.ContosoTenantId);
+        }
+
+        var markdown = new StringBuilder()
+            .AppendLine("## Admission overhead (tools/call end to end)")
+            .AppendLine()
+            .AppendLine(EndToEndHelpers.Header(options, "server child process pinned to CPU 0 (taskset), load driver pinned to CPU 1; the platform's identity, quota, Redis and PostgreSQL unpinned on the same 2 cores"))
+            .AppendLine("- What: MCP `tools/call whoami`, stateless Streamable HTTP, keep-alive, closed loop. `bare` = SDK only, no auth, echo tool (PERFORMANCE.md's baseline); `auth` = platform token validation + caller policy + tenant context (the real whoami); `full` = `auth` + quota admit and release through the running `quota` service and Redis. Contoso's limits lifted through the operator API for the run, removed after.")
+            .AppendLine("- Command: `dotnet run -c Release --project AppHost` (the platform in Release) in one terminal, then `DOTNET_TC_CallCountingDelayMs=0 dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- admission-overhead`.")
+            .AppendLine()
+            .AppendLine("| variant | concurrent | p50 ms | p99 ms | calls/s | denied | failed |")
+            .AppendLine("|---|---|---|---|---|---|---|");
+        rows.ForEach(row => markdown.AppendLine(row));
+        return new ScenarioReport("Admission overhead (tools/call end to end)", markdown.ToString());
+    }
+}
+
+/// <summary>
+/// Tenant A (contoso) floods the real tools-knowledge at 5× its concurrency cap while tenant B
+/// (fabrikam) keeps a steady paced load well under its own; B's latency solo vs under the flood.
+/// </summary>
+public sealed class NoisyNeighbourScenario : IScenario
+{
+    private const int Cap = 8;
+    private const int FloodWorkers = Cap * 5;
+    private const int SteadyWorkers = 2;
+    private static readonly TimeSpan s_steadyInterval = TimeSpan.FromMilliseconds(40);
+
+    public async Task<ScenarioReport> RunAsync(BenchmarkOptions options)
+    {
+        await Platform.EnsureRunningAsync();
+        var operatorToken = Platform.Token("operator", PlatformServices.Quota.LocalOrigin);
+        // Concurrency is the limit under test: rates and budgets lifted, caps of 8 (A) and 16 (B).
+        await Platform.SetLimitsAsync(operatorToken, DemoDirectory.ContosoTenantId, Platform.Unbounded(Cap, Cap));
+        await Platform.SetLimitsAsync(operatorToken, DemoDirectory.FabrikamTenantId, Platform.Unbounded(16, 16));
+        var endpoint = new Uri(PlatformServices.ToolsKnowledge.LocalMcpResource);
+        using var flood = new McpLoad(endpoint, Platform.Token("contoso-agent"));
+        using var steady = new McpLoad(endpoint, Platform.Token("fabrikam-agent"));
+        EndToEndHelpers.PinDriver();
+        var rows = new List<string>();
+        try
+        {
+            Console.WriteLine($"Warm-up {options.WarmupSeconds} s…");
+            await Task.WhenAll(flood.RunAsync(4, options.WarmupSeconds), steady.RunAsync(SteadyWorkers, options.WarmupSeconds, s_steadyInterval));
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                var solo = await steady.RunAsync(SteadyWorkers, options.Seconds, s_steadyInterval);
+                var floodTask = flood.RunAsync(FloodWorkers, options.Seconds);
+                var shared = await steady.RunAsync(SteadyWorkers, options.Seconds, s_steadyInterval);
+                var a = await floodTask;
+                var ratio = shared.Samples.PercentileMs(99) / solo.Samples.PercentileMs(99);
+                Console.WriteLine($"  round {round + 1}: B solo p50 {solo.Samples.PercentileMs(50):0.000} p99 {solo.Samples.PercentileMs(99):0.000}; B under flood p50 {shared.Samples.PercentileMs(50):0.000} p99 {shared.Samples.PercentileMs(99):0.000} (×{ratio:0.00}), B denied {solo.Denied + shared.Denied}; A {a.Samples.Count} calls, {100.0 * a.Denied / Math.Max(1, a.Samples.Count):0.0}% denied");
+                rows.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"| {round + 1} | {solo.Samples.PercentileMs(50):0.000} | {solo.Samples.PercentileMs(99):0.000} | {shared.Samples.PercentileMs(50):0.000} | {shared.Samples.PercentileMs(99):0.000} | {ratio:0.00} | {solo.Denied + shared.Denied} | {solo.Failed + shared.Failed} | {a.Samples.Count} | {100.0 * a.Denied / Math.Max(1, a.Samples.Count):0.0}% |"));
+            }
+        }
+        finally
+        {
+            await Platform.RemoveLimitsAsync(operatorToken, DemoDirectory.ContosoTenantId);
+            await Platform.RemoveLimitsAsync(operatorToken, DemoDirectory.FabrikamTenantId);
+        }
+
+        var markdown = new StringBuilder()
+            .AppendLine("## Noisy neighbour")
+            .AppendLine()
+            .AppendLine(EndToEndHelpers.Header(options, "load driver pinned to CPU 1; the platform unpinned on the same 2 cores"))
+            .AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"- What: the running `tools-knowledge` (`tools/call whoami`, admission on). A = contoso, concurrency cap {Cap}, {FloodWorkers} closed-loop callers (5× the cap). B = fabrikam, cap 16, {SteadyWorkers} callers paced at {1000 / s_steadyInterval.TotalMilliseconds * SteadyWorkers:0} calls/s. Rates and budgets lifted for both through the operator API, removed after. Each round: B alone, then B while A floods."))
+            .AppendLine("- Target (PERFORMANCE.md): B's p99 under the flood ≤ 1.3× solo, B sees 0 denials.")
+            .AppendLine("- Command: `dotnet run -c Release --project AppHost` (the platform in Release) in one terminal, then `DOTNET_TC_CallCountingDelayMs=0 dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- noisy-neighbour`.")
+            .AppendLine()
+            .AppendLine("| round | B solo p50 ms | B solo p99 ms | B flood p50 ms | B flood p99 ms | p99 ratio | B denied | B failed | A calls | A denied |")
+            .AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        rows.ForEach(row => markdown.AppendLine(row));
+        return new ScenarioReport("Noisy neighbour", markdown.ToString());
+    }
+}
+
+internal static class EndToEndHelpers
+{
+    public static void PinDriver()
+    {
+        if (Machine.TotalCores >= 2 && OperatingSystem.IsLinux())
+        {
+            Process.GetCurrentProcess().ProcessorAffinity = 0b10;
+        }
+    }
+
+    public static string Header(BenchmarkOptions options, string pinning)
+    {
+        var tiering = Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; commit `{Machine.Commit()}`; machine: {Machine.Describe()}.\n" +
+            $"- Rounds: {options.Rounds} × {options.Seconds} s after {options.WarmupSeconds} s warm-up; percentiles from every sample; cells are medians of rounds (min–max) where rounds are merged.\n" +
+            $"- Tiering: servers started with `DOTNET_TC_CallCountingDelayMs=0` where this benchmark starts them; driver {(tiering == "0" ? "too" : "default tiering")}. Pinning: {pinning}.");
+    }
+
+    public static string Stat(IReadOnlyList<McpLoad.Result> rounds, Func<McpLoad.Result, double> value, string format)
+    {
+        var values = rounds.Select(value).Order().ToList();
+        var median = values[values.Count / 2];
+        return string.Create(CultureInfo.InvariantCulture, $"{median.ToString(format, CultureInfo.InvariantCulture)} ({values[0].ToString(format, CultureInfo.InvariantCulture)}–{values[^1].ToString(format, CultureInfo.InvariantCulture)})");
+    }
+}

@@ -1,0 +1,66 @@
+using System.ComponentModel;
+using System.Globalization;
+using McpPlatform.Core;
+using McpPlatform.Tenancy;
+using McpPlatform.ToolsKnowledge.Tools;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Server;
+
+namespace McpPlatform.Benchmarks;
+
+/// <summary>
+/// <c>serve &lt;variant&gt; &lt;port&gt;</c>: one MCP server process for the end-to-end scenarios, built
+/// from the platform's own wiring so the variants differ only in what is measured:
+/// <c>bare</c> (no auth, an echo tool: the SDK baseline), <c>auth</c> (token validation and tenant
+/// context, the real whoami tool), <c>full</c> (auth plus quota admission through the real quota service).
+/// </summary>
+public static class McpServerHost
+{
+    public static async Task<int> RunAsync(string variant, int port)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration["urls"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+
+        if (variant == "bare")
+        {
+            builder.Services.AddMcpServer().WithHttpTransport(options => options.Stateless = true).WithTools<EchoTool>();
+            var bare = builder.Build();
+            bare.MapMcp(McpConventions.Path);
+            await bare.RunAsync();
+            return 0;
+        }
+
+        builder.AddServiceDefaults();
+        // Tokens are issued for tools-knowledge's resource URL; this process answers for it.
+        var mcp = builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge);
+        if (variant == "full")
+        {
+            builder.Configuration["Identity:ClientSecret"] = DevSecrets.Get(DemoDirectory.Parameters.ToolsKnowledgeClientSecret);
+            builder.Configuration["Quota:BaseAddress"] = PlatformServices.Quota.LocalOrigin;
+            mcp.WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge);
+        }
+        else if (variant != "auth")
+        {
+            Console.Error.WriteLine($"Unknown variant '{variant}': bare, auth or full.");
+            return 2;
+        }
+
+        mcp.WithTools<IdentityTools>();
+        var app = builder.Build();
+        app.MapPlatformMcp();
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>The SDK-only baseline tool (PERFORMANCE.md's bare echo).</summary>
+    [McpServerToolType]
+    public sealed class EchoTool
+    {
+        [McpServerTool(Name = "whoami"), Description("Echo baseline.")]
+        public static string Echo(CancellationToken cancellationToken) => "echo";
+    }
+}
