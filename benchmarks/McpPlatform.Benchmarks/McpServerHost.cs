@@ -4,6 +4,7 @@ using McpPlatform.Core;
 using McpPlatform.Tenancy;
 using McpPlatform.ToolsKnowledge.Tools;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,8 @@ public static class McpServerHost
             return 0;
         }
 
+        // The real service's settings (log levels included), so the variants cost what the service costs.
+        builder.Configuration.AddJsonFile(Path.Combine(Repository.Root, "services", "ToolsKnowledge", "appsettings.json"), optional: false);
         builder.AddServiceDefaults();
         // Tokens are issued for tools-knowledge's resource URL; this process answers for it.
         var mcp = builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge);
