@@ -65,6 +65,21 @@ public static class TokenValidationExtensions
         return new Uri(string.IsNullOrWhiteSpace(configured) ? PlatformServices.Identity.LocalOrigin + "/" : configured);
     }
 
+    /// <summary>
+    /// True when the validated token grants <paramref name="scope"/>: the space-separated
+    /// <c>scope</c> claim(s) contain it as a whole word (<c>mcp:toolsX</c> does not grant <c>mcp:tools</c>).
+    /// </summary>
+    /// <param name="user">The validated caller.</param>
+    /// <param name="scope">The scope required.</param>
+    /// <returns>Whether the scope is granted.</returns>
+    public static bool HasScope(this System.Security.Claims.ClaimsPrincipal user, string scope)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindAll(PlatformClaims.Scope)
+            .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Contains(scope, StringComparer.Ordinal);
+    }
+
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address));
 }

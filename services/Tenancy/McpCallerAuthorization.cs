@@ -2,6 +2,7 @@ using McpPlatform.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 
 namespace McpPlatform.Tenancy;
 
@@ -16,7 +17,7 @@ internal sealed class McpCallerRequirementHandler : AuthorizationHandler<McpCall
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, McpCallerRequirement requirement)
     {
         var user = context.User;
-        if (!HasScope(user, PlatformScopes.McpTools))
+        if (!user.HasScope(PlatformScopes.McpTools))
         {
             context.Fail(new AuthorizationFailureReason(this, ScopeFailure));
         }
@@ -32,12 +33,6 @@ internal sealed class McpCallerRequirementHandler : AuthorizationHandler<McpCall
 
         return Task.CompletedTask;
     }
-
-    /// <summary>True when the space-separated <c>scope</c> claim(s) include <paramref name="scope"/>.</summary>
-    public static bool HasScope(System.Security.Claims.ClaimsPrincipal user, string scope) =>
-        user.FindAll(PlatformClaims.Scope)
-            .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Contains(scope, StringComparer.Ordinal);
 }
 
 /// <summary>

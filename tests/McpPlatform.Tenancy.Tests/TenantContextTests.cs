@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using McpPlatform.Core;
+using Microsoft.Extensions.Hosting;
 
 namespace McpPlatform.Tenancy.Tests;
 
@@ -105,6 +106,6 @@ public sealed class TenantContextTests
     [InlineData("openid", false)]
     public void HasScope_SpaceSeparatedScopeClaim_MatchesWholeScopesOnly(string scopeClaim, bool expected)
     {
-        McpCallerRequirementHandler.HasScope(Caller((PlatformClaims.Scope, scopeClaim)), PlatformScopes.McpTools).ShouldBe(expected);
+        Caller((PlatformClaims.Scope, scopeClaim)).HasScope(PlatformScopes.McpTools).ShouldBe(expected);
     }
 }

@@ -59,15 +59,10 @@ public static class DownstreamExtensions
     }
 
     private static bool IsExchangedIdentity(ClaimsPrincipal user, string[] allowedActors) =>
-        HasScope(user, PlatformScopes.DownstreamApi)
+        user.HasScope(PlatformScopes.DownstreamApi)
         && !string.IsNullOrEmpty(user.FindFirst(PlatformClaims.TenantId)?.Value)
         && !string.IsNullOrEmpty(user.FindFirst(PlatformClaims.Subject)?.Value)
         && !string.IsNullOrEmpty(user.FindFirst(PlatformClaims.InvocationId)?.Value)
         && user.FindFirst(PlatformClaims.PrincipalType)?.Value is PrincipalTypes.User or PrincipalTypes.Agent
         && ActorOf(user) is { } actor && allowedActors.Contains(actor, StringComparer.Ordinal);
-
-    private static bool HasScope(ClaimsPrincipal user, string scope) =>
-        user.FindAll(PlatformClaims.Scope)
-            .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Contains(scope, StringComparer.Ordinal);
 }

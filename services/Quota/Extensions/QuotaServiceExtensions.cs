@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using McpPlatform.Core;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Tenancy;
@@ -44,12 +43,12 @@ public static class QuotaServiceExtensions
         builder.AddPlatformTokenValidation(builder.Configuration[AudienceKey] ?? PlatformServices.Quota.LocalOrigin);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdmitPolicy, policy => policy.RequireAuthenticatedUser()
-                .RequireAssertion(context => HasScope(context.User, PlatformScopes.QuotaAdmit)))
+                .RequireAssertion(context => context.User.HasScope(PlatformScopes.QuotaAdmit)))
             .AddPolicy(ReadPolicy, policy => policy.RequireAuthenticatedUser()
-                .RequireAssertion(context => HasScope(context.User, PlatformScopes.QuotaRead)
+                .RequireAssertion(context => context.User.HasScope(PlatformScopes.QuotaRead)
                     && (context.User.IsInRole(PlatformRoles.Operator) || context.User.IsInRole(PlatformRoles.TenantAdmin))))
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser()
-                .RequireAssertion(context => HasScope(context.User, PlatformScopes.QuotaAdmin) && context.User.IsInRole(PlatformRoles.Operator)));
+                .RequireAssertion(context => context.User.HasScope(PlatformScopes.QuotaAdmin) && context.User.IsInRole(PlatformRoles.Operator)));
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -83,9 +82,4 @@ public static class QuotaServiceExtensions
         app.UseAuthorization();
         return app;
     }
-
-    private static bool HasScope(ClaimsPrincipal user, string scope) =>
-        user.FindAll(PlatformClaims.Scope)
-            .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Contains(scope, StringComparer.Ordinal);
 }

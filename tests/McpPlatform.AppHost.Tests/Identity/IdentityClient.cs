@@ -45,8 +45,8 @@ internal static partial class IdentityClient
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
         using var http = new HttpClient(handler) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
 
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var verifier = PlatformTokens.Base64Url(RandomNumberGenerator.GetBytes(32));
+        var challenge = PlatformTokens.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var authorize = "/connect/authorize?" + Query(new()
         {
             ["client_id"] = DemoDirectory.McpCliClientId,
@@ -112,7 +112,6 @@ internal static partial class IdentityClient
     /// <summary>The JOSE header of a JWT (its first segment), decoded without validation.</summary>
     public static JsonElement Header(string jwt) => PlatformTokens.Payload("x." + jwt.Split('.')[0]);
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string Query(Dictionary<string, string> values) =>
         string.Join('&', values.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));

@@ -209,7 +209,7 @@ public sealed class McpAuthorizationTests(PlatformFixture platform)
 
     internal static string Base64Url(string json) => Base64Url(Encoding.UTF8.GetBytes(json));
 
-    internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    internal static string Base64Url(byte[] bytes) => PlatformTokens.Base64Url(bytes);
 
     internal static string SelfSigned(System.Security.Cryptography.RSA rsa, string payloadJson)
     {

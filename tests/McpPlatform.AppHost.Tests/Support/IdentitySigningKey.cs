@@ -48,7 +48,7 @@ internal sealed class IdentitySigningKey : IDisposable
                 continue;
             }
 
-            var modulus = Base64Url(rsa.ExportParameters(false).Modulus!);
+            var modulus = PlatformTokens.Base64Url(rsa.ExportParameters(false).Modulus!);
             var match = published.FirstOrDefault(k => k.Modulus == modulus);
             if (match.Kid is not null)
             {
@@ -64,10 +64,10 @@ internal sealed class IdentitySigningKey : IDisposable
     public string Sign(JsonObject payload)
     {
         var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "at+jwt", ["kid"] = _keyId };
-        var signingInput = $"{Base64Url(Encoding.UTF8.GetBytes(header.ToJsonString()))}.{Base64Url(Encoding.UTF8.GetBytes(payload.ToJsonString()))}";
+        var signingInput = $"{PlatformTokens.Base64Url(Encoding.UTF8.GetBytes(header.ToJsonString()))}.{PlatformTokens.Base64Url(Encoding.UTF8.GetBytes(payload.ToJsonString()))}";
         using var rsa = _certificate.GetRSAPrivateKey()!;
         var signature = rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return $"{signingInput}.{Base64Url(signature)}";
+        return $"{signingInput}.{PlatformTokens.Base64Url(signature)}";
     }
 
     /// <summary>A payload shaped like the identity service's token for the contoso agent at tools-knowledge.</summary>
@@ -88,5 +88,4 @@ internal sealed class IdentitySigningKey : IDisposable
 
     public void Dispose() => _certificate.Dispose();
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

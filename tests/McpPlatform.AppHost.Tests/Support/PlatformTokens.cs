@@ -78,6 +78,9 @@ internal static class PlatformTokens
         return (response.StatusCode, JsonDocument.Parse(string.IsNullOrEmpty(text) ? "{}" : text).RootElement.Clone());
     }
 
+    /// <summary>base64url without padding (RFC 7515 §2), as JWTs and PKCE use it.</summary>
+    public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     /// <summary>The payload of a JWT, decoded without validation (the tests check what services validate).</summary>
     public static JsonElement Payload(string jwt)
     {
