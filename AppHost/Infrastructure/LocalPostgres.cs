@@ -109,7 +109,7 @@ internal static class LocalPostgres
         var firstLine = File.ReadLines(pidFile).FirstOrDefault();
         if (int.TryParse(firstLine, out var pid))
         {
-            OrphanProcesses.Stop(pid, "postgres", "INT");
+            OrphanProcesses.Stop(pid, "postgres", OrphanProcesses.SigInt);
         }
     }
 }

@@ -18,7 +18,7 @@ internal static class LocalRedis
         var pidFile = Path.Combine(directory, "redis.pid");
         if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var oldPid))
         {
-            OrphanProcesses.Stop(oldPid, "redis-server", "TERM");
+            OrphanProcesses.Stop(oldPid, "redis-server", OrphanProcesses.SigTerm);
         }
 
         var port = LocalMachine.FreeLoopbackPort();

@@ -85,8 +85,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-INT", "--", $"-{_process.Id}"]);
-            await kill.WaitForExitAsync();
+            _ = KillGroup(_process.Id, SigInt);
         }
 
         using var cancellation = new CancellationTokenSource(timeout);
@@ -97,8 +96,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-KILL", "--", $"-{_process.Id}"]);
-            await kill.WaitForExitAsync();
+            _ = KillGroup(_process.Id, SigKill);
             await _process.WaitForExitAsync();
         }
 
@@ -109,6 +107,17 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public static string BuildConfiguration =>
         typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    private const int SigInt = 2;
+    private const int SigKill = 9;
+
+    // kill(2) with a negative pid signals the whole process group, as a terminal's Ctrl+C does.
+    // False when the group is already gone, which is what the callers wanted anyway.
+    private static bool KillGroup(int groupLeader, int signal) => Kill(-groupLeader, signal) == 0;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    private static extern int Kill(int pid, int signal);
 
     private void Append(string? line)
     {
