@@ -271,15 +271,9 @@ public static class QuotaClientExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(service);
-        builder.Services.AddOptions<ServerClientOptions>()
-            .Bind(builder.Configuration.GetSection("Identity"))
-            .PostConfigure(options => options.ClientId = string.IsNullOrWhiteSpace(options.ClientId) ? service.ResourceName : options.ClientId)
-            .Validate(options => !string.IsNullOrWhiteSpace(options.ClientSecret), "Identity:ClientSecret is required for the quota client.")
-            .ValidateOnStart();
+        builder.AddServerClient(service);
         builder.Services.AddOptions<QuotaClientOptions>().Bind(builder.Configuration.GetSection(QuotaClientOptions.SectionName));
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHttpClient(nameof(DiscoveryDocument));
-        builder.Services.TryAddSingleton<DiscoveryDocument>();
         builder.Services.AddHttpClient(QuotaServiceToken.HttpClientName);
         builder.Services.TryAddSingleton<QuotaServiceToken>();
         var quotaHttp = builder.Services.AddHttpClient<QuotaClient>((services, http) =>

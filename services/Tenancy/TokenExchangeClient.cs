@@ -121,6 +121,28 @@ public sealed class DiscoveryDocument(IHttpClientFactory httpClients, IConfigura
 public static class TokenExchangeExtensions
 {
     /// <summary>
+    /// This server's own client at identity (<c>Identity:ClientId</c>, defaulting to the service's
+    /// name, and <c>Identity:ClientSecret</c>) and the discovery document; registered once, shared
+    /// by token exchange and the quota client.
+    /// </summary>
+    internal static void AddServerClient(this IHostApplicationBuilder builder, PlatformService service)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(DiscoveryDocument)))
+        {
+            return;
+        }
+
+        builder.Services.AddOptions<ServerClientOptions>()
+            .Bind(builder.Configuration.GetSection("Identity"))
+            .PostConfigure(options => options.ClientId = string.IsNullOrWhiteSpace(options.ClientId) ? service.ResourceName : options.ClientId)
+            .Validate(options => !string.IsNullOrWhiteSpace(options.ClientSecret),
+                "Identity:ClientSecret is required: this server authenticates to identity as itself (token exchange, quota).")
+            .ValidateOnStart();
+        builder.Services.AddHttpClient(nameof(DiscoveryDocument));
+        builder.Services.AddSingleton<DiscoveryDocument>();
+    }
+
+    /// <summary>
     /// Registers <see cref="TokenExchangeClient"/> with this server's client credentials from the
     /// <c>Identity</c> section (<c>Identity:ClientId</c> defaults to <paramref name="service"/>'s name).
     /// </summary>
@@ -130,13 +152,7 @@ public static class TokenExchangeExtensions
     public static IHostApplicationBuilder AddTokenExchange(this IHostApplicationBuilder builder, PlatformService service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        builder.Services.AddOptions<ServerClientOptions>()
-            .Bind(builder.Configuration.GetSection("Identity"))
-            .PostConfigure(options => options.ClientId = string.IsNullOrWhiteSpace(options.ClientId) ? service.ResourceName : options.ClientId)
-            .Validate(options => !string.IsNullOrWhiteSpace(options.ClientSecret), "Identity:ClientSecret is required for token exchange.")
-            .ValidateOnStart();
-        builder.Services.AddHttpClient(nameof(DiscoveryDocument));
-        builder.Services.AddSingleton<DiscoveryDocument>();
+        builder.AddServerClient(service);
         builder.Services.AddHttpClient<TokenExchangeClient>();
         return builder;
     }
