@@ -226,7 +226,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string variant)
     {
-        var port = FreePort();
+        var port = LocalRedis.FreePort();
         var self = Environment.ProcessPath!;
         var pin = Machine.FindOnPath("taskset") is not null && Machine.TotalCores >= 2;
         var start = new ProcessStartInfo(pin ? "taskset" : self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -272,12 +272,5 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -43,7 +43,7 @@ public sealed class AdmissionOverheadScenario : IScenario
                     }
 
                     rows.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"| {variant} | {concurrency} | {EndToEndHelpers.Stat(rounds, r => r.Samples.PercentileMs(50), "0.000")} | {EndToEndHelpers.Stat(rounds, r => r.Samples.PercentileMs(99), "0.000")} | {EndToEndHelpers.Stat(rounds, r => r.Samples.Throughput, "0")} | {rounds.Sum(r => r.Denied)} | {rounds.Sum(r => r.Failed)} |"));
+                        $"| {variant} | {concurrency} | {RoundStats.Stat(rounds, r => r.Samples.PercentileMs(50), "0.000")} | {RoundStats.Stat(rounds, r => r.Samples.PercentileMs(99), "0.000")} | {RoundStats.Stat(rounds, r => r.Samples.Throughput, "0")} | {rounds.Sum(r => r.Denied)} | {rounds.Sum(r => r.Failed)} |"));
                 }
             }
         }
@@ -144,12 +144,5 @@ internal static class EndToEndHelpers
             $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; commit `{Machine.Commit()}`; machine: {Machine.Describe()}.\n" +
             $"- Rounds: {options.Rounds} × {options.Seconds} s after {options.WarmupSeconds} s warm-up; percentiles from every sample; cells are medians of rounds (min–max) where rounds are merged.\n" +
             $"- Tiering: servers started with `DOTNET_TC_CallCountingDelayMs=0` where this benchmark starts them; driver {(tiering == "0" ? "too" : "default tiering")}. Pinning: {pinning}.");
-    }
-
-    public static string Stat(IReadOnlyList<McpLoad.Result> rounds, Func<McpLoad.Result, double> value, string format)
-    {
-        var values = rounds.Select(value).Order().ToList();
-        var median = values[values.Count / 2];
-        return string.Create(CultureInfo.InvariantCulture, $"{median.ToString(format, CultureInfo.InvariantCulture)} ({values[0].ToString(format, CultureInfo.InvariantCulture)}–{values[^1].ToString(format, CultureInfo.InvariantCulture)})");
     }
 }

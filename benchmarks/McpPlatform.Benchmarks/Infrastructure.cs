@@ -160,7 +160,8 @@ public sealed class LocalRedis : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int FreePort()
+    /// <summary>A port free on loopback now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -194,12 +195,25 @@ public sealed class Samples(long[] ticks, int count, double seconds)
     }
 }
 
+/// <summary>How rounds are reported: the median, with min–max when there is more than one round.</summary>
+public static class RoundStats
+{
+    public static string Stat<T>(IEnumerable<T> rounds, Func<T, double> value, string format)
+    {
+        var values = rounds.Select(value).Order().ToArray();
+        var median = values[values.Length / 2];
+        return values.Length == 1
+            ? median.ToString(format, CultureInfo.InvariantCulture)
+            : $"{median.ToString(format, CultureInfo.InvariantCulture)} ({values[0].ToString(format, CultureInfo.InvariantCulture)}–{values[^1].ToString(format, CultureInfo.InvariantCulture)})";
+    }
+}
+
 /// <summary>Writes or refreshes one section of docs/benchmarks.md.</summary>
 public static class BenchmarkReport
 {
     public static string WriteSection(ScenarioReport report)
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "benchmarks.md");
+        var path = Path.Combine(Repository.Root, "docs", "benchmarks.md");
         var text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\nNumbers measured by `benchmarks/McpPlatform.Benchmarks` (one section per scenario, refreshed by re-running it).\n";
         var heading = $"## {report.Section}";
         var start = text.IndexOf(heading + "\n", StringComparison.Ordinal);
@@ -216,16 +230,5 @@ public static class BenchmarkReport
 
         File.WriteAllText(path, updated, new UTF8Encoding(false));
         return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "McpPlatform.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? Directory.GetCurrentDirectory();
     }
 }

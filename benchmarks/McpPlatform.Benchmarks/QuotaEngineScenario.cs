@@ -54,7 +54,7 @@ public sealed class QuotaEngineScenario : IScenario
             }
 
             rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {concurrency} | {Stat(rounds, r => r.Admit.PercentileMs(50), "0.000")} | {Stat(rounds, r => r.Admit.PercentileMs(99), "0.000")} | {Stat(rounds, r => r.Pair.PercentileMs(50), "0.000")} | {Stat(rounds, r => r.Pair.PercentileMs(99), "0.000")} | {Stat(rounds, r => r.Pair.Throughput, "0")} | {rounds.Sum(r => r.Denied)} |"));
+                $"| {concurrency} | {RoundStats.Stat(rounds, r => r.Admit.PercentileMs(50), "0.000")} | {RoundStats.Stat(rounds, r => r.Admit.PercentileMs(99), "0.000")} | {RoundStats.Stat(rounds, r => r.Pair.PercentileMs(50), "0.000")} | {RoundStats.Stat(rounds, r => r.Pair.PercentileMs(99), "0.000")} | {RoundStats.Stat(rounds, r => r.Pair.Throughput, "0")} | {rounds.Sum(r => r.Denied)} |"));
         }
 
         var tiering = Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs");
@@ -74,15 +74,6 @@ public sealed class QuotaEngineScenario : IScenario
         }
 
         return new ScenarioReport("Quota engine", markdown.ToString());
-    }
-
-    private static string Stat(List<RoundResult> rounds, Func<RoundResult, double> value, string format)
-    {
-        var values = rounds.Select(value).Order().ToArray();
-        var median = values[values.Length / 2];
-        return values.Length == 1
-            ? median.ToString(format, CultureInfo.InvariantCulture)
-            : $"{median.ToString(format, CultureInfo.InvariantCulture)} ({values[0].ToString(format, CultureInfo.InvariantCulture)}–{values[^1].ToString(format, CultureInfo.InvariantCulture)})";
     }
 
     private static async Task<RoundResult> RunRoundAsync(QuotaEngine engine, int concurrency, int seconds)
