@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
-using System.Text.Json;
 using McpPlatform.Core;
 using McpPlatform.Identity.Data;
 using McpPlatform.Identity.Exchange;
@@ -158,8 +157,8 @@ public static class AuthorizationApi
         var decision = ExchangeRules.Evaluate(new ExchangeFacts
         {
             ClientId = request.ClientId!,
-            ClientKind = StringProperty(properties, ClientProperties.Kind),
-            ClientResource = StringProperty(properties, ClientProperties.Resource),
+            ClientKind = ClientProperties.Read(properties, ClientProperties.Kind),
+            ClientResource = ClientProperties.Read(properties, ClientProperties.Resource),
             AllowedTargets = [.. permissions
                 .Where(p => p.StartsWith(Permissions.Prefixes.Resource, StringComparison.Ordinal))
                 .Select(p => p[Permissions.Prefixes.Resource.Length..])],
@@ -229,10 +228,7 @@ public static class AuthorizationApi
 
     private static async Task<string?> KindAsync(
         IOpenIddictApplicationManager applications, object application, CancellationToken cancellationToken) =>
-        StringProperty(await applications.GetPropertiesAsync(application, cancellationToken), ClientProperties.Kind);
-
-    private static string? StringProperty(ImmutableDictionary<string, JsonElement> properties, string name) =>
-        properties.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        ClientProperties.Read(await applications.GetPropertiesAsync(application, cancellationToken), ClientProperties.Kind);
 
     private static ForbidHttpResult Forbid(string error, string description) =>
         TypedResults.Forbid(

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using McpPlatform.Identity.Data;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -40,8 +39,7 @@ internal sealed class ValidateSubjectTokenAudience(IOpenIddictApplicationManager
         var properties = application is null
             ? null
             : await applications.GetPropertiesAsync(application, context.CancellationToken);
-        var resource = properties is not null && properties.TryGetValue(ClientProperties.Resource, out var value) &&
-            value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        var resource = ClientProperties.Read(properties, ClientProperties.Resource);
 
         var audiences = context.SubjectTokenPrincipal?.GetAudiences() ?? [];
         if (!ExchangeRules.WasSentTo(audiences, resource))

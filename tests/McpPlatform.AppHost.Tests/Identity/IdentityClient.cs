@@ -14,11 +14,8 @@ internal static partial class IdentityClient
     public static readonly Uri BaseUrl = PlatformServices.Identity.LocalUrl;
 
     /// <summary>Waits (bounded) until identity reports healthy.</summary>
-    public static async Task WaitUntilReadyAsync(PlatformFixture platform)
-    {
-        using var cancellation = new CancellationTokenSource(TestSettings.StartTimeout);
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync(PlatformServices.Identity.ResourceName, cancellation.Token);
-    }
+    public static Task WaitUntilReadyAsync(PlatformFixture platform) =>
+        platform.WaitForHealthyAsync(PlatformServices.Identity.ResourceName);
 
     public static Task<(HttpStatusCode Status, JsonElement Body)> ClientCredentialsAsync(
         string clientId, string secret, string resource, CancellationToken cancellationToken) =>
