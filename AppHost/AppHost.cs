@@ -62,7 +62,11 @@ var downstream = builder.AddPlatformService<Projects.McpPlatform_Downstream>(Pla
     .WithReference(identity)
     .WaitFor(identity);
 
+// tools-knowledge admits calls in-process against Redis (docs/decisions/005) with the policy
+// quota publishes there, so it waits for quota; quota's HTTP admission stays for other servers.
 builder.AddPlatformService<Projects.McpPlatform_ToolsKnowledge>(PlatformServices.ToolsKnowledge)
+    .WithReference(infrastructure.Redis)
+    .WaitFor(infrastructure.Redis)
     .WithReference(identity)
     .WaitFor(identity)
     .WithReference(downstream)

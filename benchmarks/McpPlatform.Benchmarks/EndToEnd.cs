@@ -224,7 +224,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string? PinnedTo { get; }
 
-    public static async Task<ServerProcess> StartAsync(string variant)
+    public static async Task<ServerProcess> StartAsync(string variant, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = LocalRedis.FreePort();
         var self = Environment.ProcessPath!;
@@ -244,6 +244,10 @@ public sealed class ServerProcess : IAsyncDisposable
 
         start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start)!;
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}{McpConventions.Path}"), pin ? "0" : null);
         using var http = new HttpClient();

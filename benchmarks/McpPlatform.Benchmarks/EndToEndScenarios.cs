@@ -2,17 +2,20 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using McpPlatform.Core;
+using McpPlatform.Quota.Engine;
+using StackExchange.Redis;
 
 namespace McpPlatform.Benchmarks;
 
 /// <summary>
-/// tools/call whoami on the same server code three ways: SDK only (no auth), with the platform's
-/// auth and tenant context, and with quota admission too (through the real quota service and
-/// Redis of the running platform). The difference between the last two is the admission cost.
+/// tools/call whoami on the same server code four ways: SDK only (no auth), with the platform's
+/// auth and tenant context, with in-process quota admission (the default: this benchmark's own
+/// redis-server, policy published as the quota service publishes it), and with admission over
+/// HTTP through the running quota service. <c>full</c> − <c>auth</c> is the admission cost.
 /// </summary>
 public sealed class AdmissionOverheadScenario : IScenario
 {
-    private static readonly string[] Variants = ["bare", "auth", "full"];
+    private static readonly string[] Variants = ["bare", "auth", "full", "remote"];
     private static readonly int[] Concurrencies = [1, 64];
 
     public async Task<ScenarioReport> RunAsync(BenchmarkOptions options)
@@ -22,13 +25,17 @@ public sealed class AdmissionOverheadScenario : IScenario
         // Lift contoso's limits so that admission is measured, not denial.
         await Platform.SetLimitsAsync(operatorToken, DemoDirectory.ContosoTenantId, Platform.Unbounded());
         var token = Platform.Token("contoso-agent");
+        await using var redis = await LocalRedis.StartAsync();
+        await PublishPolicyAsync(redis.ConnectionString);
         EndToEndHelpers.PinDriver();
         var rows = new List<string>();
         try
         {
             foreach (var variant in Variants)
             {
-                await using var server = await ServerProcess.StartAsync(variant);
+                await using var server = await ServerProcess.StartAsync(variant, variant == "full"
+                    ? new Dictionary<string, string> { [$"ConnectionStrings__{InfrastructureResources.Redis}"] = redis.ConnectionString }
+                    : null);
                 using var load = new McpLoad(server.Endpoint, variant == "bare" ? null : token);
                 Console.WriteLine($"{variant}: warm-up {options.WarmupSeconds} s…");
                 await load.RunAsync(16, options.WarmupSeconds);
@@ -55,14 +62,22 @@ public sealed class AdmissionOverheadScenario : IScenario
         var markdown = new StringBuilder()
             .AppendLine("## Admission overhead (tools/call end to end)")
             .AppendLine()
-            .AppendLine(EndToEndHelpers.Header(options, "server child process pinned to CPU 0 (taskset), load driver pinned to CPU 1; the platform's identity, quota, Redis and PostgreSQL unpinned on the same 2 cores"))
-            .AppendLine("- What: MCP `tools/call whoami`, stateless Streamable HTTP, keep-alive, closed loop. `bare` = SDK only, no auth, echo tool (PERFORMANCE.md's baseline); `auth` = platform token validation + caller policy + tenant context (the real whoami); `full` = `auth` + quota admit and release through the running `quota` service and Redis. Contoso's limits lifted through the operator API for the run, removed after.")
+            .AppendLine(EndToEndHelpers.Header(options, "server child process pinned to CPU 0 (taskset), load driver and the benchmark's redis-server pinned to CPU 1; the platform's identity, quota, Redis and PostgreSQL unpinned on the same 2 cores (idle but for `remote`)"))
+            .AppendLine("- What: MCP `tools/call whoami`, stateless Streamable HTTP, keep-alive, closed loop. `bare` = SDK only, no auth, echo tool (PERFORMANCE.md's baseline); `auth` = platform token validation + caller policy + tenant context (the real whoami); `full` = `auth` + in-process admission (one EVALSHA to admit, one to release, sent after the tool returns and not awaited by the response), as tools-knowledge runs it, against this benchmark's redis-server with every limit set high but checked; `remote` = `auth` + admission over HTTP through the running `quota` service (contoso's limits lifted through the operator API for the run, removed after).")
             .AppendLine("- Command: `dotnet run -c Release --project AppHost` (the platform in Release) in one terminal, then `DOTNET_TC_CallCountingDelayMs=0 dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- admission-overhead`.")
             .AppendLine()
             .AppendLine("| variant | concurrent | p50 ms | p99 ms | calls/s | denied | failed |")
             .AppendLine("|---|---|---|---|---|---|---|");
         rows.ForEach(row => markdown.AppendLine(row));
         return new ScenarioReport("Admission overhead (tools/call end to end)", markdown.ToString());
+    }
+
+    /// <summary>Publishes, as the quota service would, the benchmark policy (every limit checked, none binding).</summary>
+    private static async Task PublishPolicyAsync(string connectionString)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        using var policy = BenchPolicy.Create();
+        await new QuotaPolicySync(redis, policy, new LimitOverrideStore(redis, policy, TimeProvider.System), QuotaPolicyRole.Authority).SyncAsync();
     }
 }
 

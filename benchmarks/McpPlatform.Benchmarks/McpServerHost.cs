@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using McpPlatform.Core;
+using McpPlatform.Quota.Engine;
 using McpPlatform.Tenancy;
 using McpPlatform.ToolsKnowledge.Tools;
 using Microsoft.AspNetCore.Builder;
@@ -16,7 +17,9 @@ namespace McpPlatform.Benchmarks;
 /// <c>serve &lt;variant&gt; &lt;port&gt;</c>: one MCP server process for the end-to-end scenarios, built
 /// from the platform's own wiring so the variants differ only in what is measured:
 /// <c>bare</c> (no auth, an echo tool: the SDK baseline), <c>auth</c> (token validation and tenant
-/// context, the real whoami tool), <c>full</c> (auth plus quota admission through the real quota service).
+/// context, the real whoami tool), <c>full</c> (auth plus in-process quota admission against the
+/// Redis in <c>ConnectionStrings:redis</c>, as tools-knowledge runs it) and <c>remote</c> (auth plus
+/// admission over HTTP through the running quota service).
 /// </summary>
 public static class McpServerHost
 {
@@ -42,13 +45,18 @@ public static class McpServerHost
         var mcp = builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge);
         if (variant == "full")
         {
+            builder.AddInProcessQuotaAdmission();
+            mcp.WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge);
+        }
+        else if (variant == "remote")
+        {
             builder.Configuration["Identity:ClientSecret"] = DevSecrets.Get(DemoDirectory.Parameters.ToolsKnowledgeClientSecret);
             builder.Configuration["Quota:BaseAddress"] = PlatformServices.Quota.LocalOrigin;
             mcp.WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge);
         }
         else if (variant != "auth")
         {
-            Console.Error.WriteLine($"Unknown variant '{variant}': bare, auth or full.");
+            Console.Error.WriteLine($"Unknown variant '{variant}': bare, auth, full or remote.");
             return 2;
         }
 

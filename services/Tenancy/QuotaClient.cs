@@ -13,9 +13,37 @@ using Microsoft.Extensions.Options;
 namespace McpPlatform.Tenancy;
 
 /// <summary>A granted admission: release it with the actual usage when the call ends.</summary>
-/// <param name="LeaseId">The opaque lease id.</param>
+/// <param name="LeaseId">The opaque lease id (empty where the admitter keeps its own handle).</param>
 /// <param name="ExpiresAt">When the concurrency slot returns by itself if never released.</param>
-public sealed record QuotaLease(string LeaseId, DateTimeOffset ExpiresAt);
+public sealed record QuotaLease(string LeaseId, DateTimeOffset ExpiresAt)
+{
+    /// <summary>What the admitter that granted the lease needs to release it; opaque to everyone else.</summary>
+    public object? Handle { get; init; }
+}
+
+/// <summary>
+/// Admission control as MCP servers see it: admit before a tool runs, release after. Two
+/// implementations decide with the same engine: in-process against Redis
+/// (<c>McpPlatform.Quota.Engine</c>, the default for .NET servers) and <see cref="QuotaClient"/>
+/// over HTTP to the <c>quota</c> service. Neither throws for quota outcomes.
+/// </summary>
+public interface IQuotaAdmission
+{
+    /// <summary>Asks for admission of one tool call.</summary>
+    /// <param name="tenant">The call's context (from the caller's validated token).</param>
+    /// <param name="tool">The tool's name.</param>
+    /// <param name="estimate">Expected usage, reserved until release.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A lease or a denial.</returns>
+    ValueTask<Admission> AdmitAsync(TenantContext tenant, string tool, QuotaUsage estimate, CancellationToken cancellationToken);
+
+    /// <summary>Releases a lease and settles the actual usage. Idempotent; failures are logged, not thrown (the lease expires by itself).</summary>
+    /// <param name="lease">The lease from <see cref="AdmitAsync"/>.</param>
+    /// <param name="actual">The call's actual usage.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>True when this call released the lease.</returns>
+    Task<bool> ReleaseAsync(QuotaLease lease, QuotaUsage actual, CancellationToken cancellationToken);
+}
 
 /// <summary>The outcome of <see cref="QuotaClient.AdmitAsync"/>: a lease or a denial, never both.</summary>
 /// <param name="Lease">The lease, when granted.</param>
@@ -48,17 +76,12 @@ public sealed class QuotaClientOptions
 /// decision from <c>quota</c> (network error, timeout, refusal) becomes a
 /// <see cref="ReasonCodes.Unavailable"/> denial, so a tool call fails closed and says why.
 /// </summary>
-public sealed partial class QuotaClient(HttpClient http, QuotaServiceToken token, ILogger<QuotaClient> logger)
+public sealed partial class QuotaClient(HttpClient http, QuotaServiceToken token, ILogger<QuotaClient> logger) : IQuotaAdmission
 {
     private const string LeasesPath = "v1/leases";
 
-    /// <summary>Asks for admission of one tool call.</summary>
-    /// <param name="tenant">The call's context (from the caller's validated token).</param>
-    /// <param name="tool">The tool's name.</param>
-    /// <param name="estimate">Expected usage, reserved until release.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>A lease or a denial.</returns>
-    public async Task<Admission> AdmitAsync(TenantContext tenant, string tool, QuotaUsage estimate, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async ValueTask<Admission> AdmitAsync(TenantContext tenant, string tool, QuotaUsage estimate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var body = new AdmitRequest(QuotaTenant.From(tenant), tool, estimate);
@@ -100,11 +123,7 @@ public sealed partial class QuotaClient(HttpClient http, QuotaServiceToken token
         }
     }
 
-    /// <summary>Releases a lease and settles the actual usage. Idempotent; failures are logged, not thrown (the lease expires by itself).</summary>
-    /// <param name="lease">The lease from <see cref="AdmitAsync"/>.</param>
-    /// <param name="actual">The call's actual usage.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>True when this call released the lease.</returns>
+    /// <inheritdoc />
     public async Task<bool> ReleaseAsync(QuotaLease lease, QuotaUsage actual, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
@@ -289,6 +308,7 @@ public static class QuotaClientExtensions
 #pragma warning disable EXTEXP0001
         quotaHttp.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        builder.Services.TryAddTransient<IQuotaAdmission>(services => services.GetRequiredService<QuotaClient>());
         return builder;
     }
 }

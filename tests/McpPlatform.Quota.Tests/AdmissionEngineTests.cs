@@ -374,11 +374,10 @@ public sealed class AdmissionEngineTests(RedisServer redis) : IClassFixture<Redi
         Delta(afterAdmit, afterRelease).ShouldNotContainKey("eval");
     }
 
-    internal static LeaseHandle ParseLease(AdmitResponse admission)
+    internal static LeaseHandle ParseLease(EngineDecision admission)
     {
         admission.Granted.ShouldBeTrue();
-        LeaseHandle.TryParse(admission.LeaseId, out var lease).ShouldBeTrue();
-        return lease!;
+        return admission.Lease.ShouldNotBeNull();
     }
 
     private static async Task<Dictionary<string, long>> CommandCountsAsync(IServer server)

@@ -38,7 +38,7 @@ public static class AdmissionApi
             return Problems.Invalid(errors);
         }
 
-        return TypedResults.Ok(await engine.AdmitAsync(input));
+        return TypedResults.Ok((await engine.AdmitAsync(input)).ToResponse());
     }
 
     private static async Task<Results<Ok<ReleaseResponse>, ValidationProblem, ProblemHttpResult>> ReleaseAsync(

@@ -18,6 +18,7 @@ public sealed record LimitChange(string TenantId, string ChangedBy, DateTimeOffs
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(QuotaLimits))]
 [JsonSerializable(typeof(StoredChange))]
+[JsonSerializable(typeof(QuotaPolicyOptions))]
 internal sealed partial class OverrideJsonContext : JsonSerializerContext;
 
 /// <summary>A change record as stored: limits kept as the JSON strings the script saw.</summary>
@@ -25,11 +26,11 @@ internal sealed record StoredChange(string Tenant, string By, string At, string?
 
 /// <summary>
 /// The operator's per-tenant limit overrides, kept in Redis so every instance applies them:
-/// each instance re-reads them every few seconds (<see cref="OverrideRefresher"/>), and the
+/// each instance re-reads them every few seconds (<see cref="PolicyRefresher"/>), and the
 /// instance that made a change applies it at once. Changes and their record are written by one
 /// script, so the recorded "old" is exactly what the change replaced.
 /// </summary>
-public sealed class LimitOverrideStore(IConnectionMultiplexer redis, QuotaPolicy policy, TimeProvider time)
+public sealed class LimitOverrideStore([FromKeyedServices(QuotaRedis.ServiceKey)] IConnectionMultiplexer redis, QuotaPolicy policy, TimeProvider time)
 {
     /// <summary>Most change records kept.</summary>
     public const int MaxChanges = 1000;
@@ -113,10 +114,62 @@ public sealed class LimitOverrideStore(IConnectionMultiplexer redis, QuotaPolicy
         value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((string)value!, OverrideJsonContext.Default.QuotaLimits);
 }
 
-/// <summary>Re-reads the operator's overrides every few seconds so every instance converges.</summary>
-public sealed partial class OverrideRefresher(LimitOverrideStore store, TimeProvider time, ILogger<OverrideRefresher> logger) : BackgroundService
+/// <summary>Who owns the policy in this process.</summary>
+public enum QuotaPolicyRole
 {
-    /// <summary>How often overrides are re-read.</summary>
+    /// <summary>The quota service: reads the policy from configuration and publishes it.</summary>
+    Authority,
+
+    /// <summary>An MCP server admitting in-process: applies what the authority published.</summary>
+    Follower,
+}
+
+/// <summary>
+/// Keeps every instance's policy in step through Redis: the authority publishes its validated
+/// policy (at start and after each reload), followers apply it when it changes; both re-read
+/// the operator's overrides. One source of truth (the quota service's configuration), and a
+/// change reaches every admitter within <see cref="PolicyRefresher.Interval"/>.
+/// </summary>
+public sealed class QuotaPolicySync(
+    [FromKeyedServices(QuotaRedis.ServiceKey)] IConnectionMultiplexer redis, QuotaPolicy policy, LimitOverrideStore overrides, QuotaPolicyRole role)
+{
+    private QuotaPolicyOptions? _published;
+    private string? _applied;
+
+    /// <summary>One round: publish or apply the policy, then re-read overrides.</summary>
+    /// <returns>A task that completes when done.</returns>
+    public async Task SyncAsync()
+    {
+        var database = redis.GetDatabase();
+        if (role == QuotaPolicyRole.Authority)
+        {
+            var current = policy.Options;
+            if (!ReferenceEquals(current, _published))
+            {
+                await database.StringSetAsync(QuotaKeys.AdminPolicy, JsonSerializer.Serialize(current, OverrideJsonContext.Default.QuotaPolicyOptions));
+                _published = current;
+            }
+        }
+        else
+        {
+            var json = (string?)await database.StringGetAsync(QuotaKeys.AdminPolicy);
+            if (json is not null && !string.Equals(json, _applied, StringComparison.Ordinal)
+                && JsonSerializer.Deserialize(json, OverrideJsonContext.Default.QuotaPolicyOptions) is { } published)
+            {
+                // A refused policy is not retried until it changes; the last good one stays.
+                policy.Apply(published);
+                _applied = json;
+            }
+        }
+
+        await overrides.RefreshAsync();
+    }
+}
+
+/// <summary>Runs <see cref="QuotaPolicySync"/> every few seconds so every instance converges.</summary>
+public sealed partial class PolicyRefresher(QuotaPolicySync sync, TimeProvider time, ILogger<PolicyRefresher> logger) : BackgroundService
+{
+    /// <summary>How often policy and overrides are re-read.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     /// <inheritdoc />
@@ -128,12 +181,17 @@ public sealed partial class OverrideRefresher(LimitOverrideStore store, TimeProv
         {
             try
             {
-                await store.RefreshAsync();
+                await sync.SyncAsync();
+                if (failing)
+                {
+                    LogRefreshRecovered(logger);
+                }
+
                 failing = false;
             }
             catch (Exception exception) when (QuotaEngine.IsUnavailable(exception) || exception is JsonException)
             {
-                // Keep the last overrides read; log once per outage, not every tick.
+                // Keep the last policy and overrides read; log once per outage, not every tick.
                 if (!failing)
                 {
                     LogRefreshFailed(logger, exception.GetType().Name);
@@ -144,6 +202,9 @@ public sealed partial class OverrideRefresher(LimitOverrideStore store, TimeProv
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not re-read quota limit overrides ({Failure}); keeping the last ones read.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not sync the quota policy and limit overrides ({Failure}); keeping the last ones read.")]
     private static partial void LogRefreshFailed(ILogger logger, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Quota policy and limit overrides in sync again.")]
+    private static partial void LogRefreshRecovered(ILogger logger);
 }

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 
 namespace McpPlatform.Quota.Engine;
 
-/// <summary>One admission to decide, already validated (<see cref="Apis.AdmissionValidation"/>).</summary>
+/// <summary>One admission to decide, already validated (the quota API's AdmissionValidation, or <see cref="InProcessQuotaAdmission"/>).</summary>
 /// <param name="TenantId">The tenant (selects the policy).</param>
 /// <param name="PrincipalId">The principal (per-principal caps and rate).</param>
 /// <param name="Partition">The quota partition (budgets, partition caps and rate).</param>
@@ -44,6 +44,22 @@ public sealed record BudgetUsage(decimal Used, decimal? Limit, decimal? Remainin
         new(used, limit, limit is { } l ? Math.Max(0, l - used) : null, resetsAt);
 }
 
+/// <summary>The engine's answer to one admission: a lease or a denial.</summary>
+/// <param name="Lease">The lease when granted.</param>
+/// <param name="ExpiresAt">When the lease's slot returns by itself (when granted).</param>
+/// <param name="Denial">Why not, when denied.</param>
+/// <param name="Degraded">Granted without checking: state unreachable and the tier fails open.</param>
+public readonly record struct EngineDecision(LeaseHandle? Lease, DateTimeOffset ExpiresAt, QuotaDenial? Denial, bool Degraded)
+{
+    /// <summary>True when a lease was granted.</summary>
+    public bool Granted => Lease is not null;
+
+    /// <summary>The decision as the HTTP API's response.</summary>
+    /// <returns>The wire form.</returns>
+    public AdmitResponse ToResponse() =>
+        Lease is { } lease ? new AdmitResponse(true, lease.Id, ExpiresAt, null, Degraded) : new AdmitResponse(false, null, null, Denial);
+}
+
 /// <summary>Quota state could not be read or written in time.</summary>
 /// <param name="message">What failed.</param>
 /// <param name="inner">The Redis failure.</param>
@@ -54,7 +70,8 @@ public sealed class QuotaUnavailableException(string message, Exception inner) :
 /// the script. Redis failures never escape <see cref="AdmitAsync"/>: they become
 /// <see cref="ReasonCodes.Unavailable"/> (or a degraded grant where the tier fails open).
 /// </summary>
-public sealed partial class QuotaEngine(IConnectionMultiplexer redis, QuotaPolicy policy, TimeProvider time, ILogger<QuotaEngine> logger)
+public sealed partial class QuotaEngine(
+    [FromKeyedServices(QuotaRedis.ServiceKey)] IConnectionMultiplexer redis, QuotaPolicy policy, TimeProvider time, ILogger<QuotaEngine> logger)
 {
     private const long HourMs = 3_600_000;
     private const long DayMs = 86_400_000;
@@ -67,7 +84,7 @@ public sealed partial class QuotaEngine(IConnectionMultiplexer redis, QuotaPolic
     /// <summary>Decides one admission.</summary>
     /// <param name="input">The validated request.</param>
     /// <returns>A lease or a denial; never throws for Redis failures.</returns>
-    public async Task<AdmitResponse> AdmitAsync(AdmissionInput input)
+    public async Task<EngineDecision> AdmitAsync(AdmissionInput input)
     {
         var limits = policy.For(input.TenantId);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -104,7 +121,7 @@ public sealed partial class QuotaEngine(IConnectionMultiplexer redis, QuotaPolic
             LogUnavailable(logger, exception.GetType().Name);
             if (limits.FailOpen)
             {
-                return new AdmitResponse(true, lease.Id, DateTimeOffset.FromUnixTimeMilliseconds(now + ttlMs), null, Degraded: true);
+                return new EngineDecision(lease, DateTimeOffset.FromUnixTimeMilliseconds(now + ttlMs), null, Degraded: true);
             }
 
             return Denied(new QuotaDenial(ReasonCodes.Unavailable,
@@ -115,7 +132,7 @@ public sealed partial class QuotaEngine(IConnectionMultiplexer redis, QuotaPolic
         var outcome = (QuotaScripts.Outcome)(int)result[0];
         if (outcome == QuotaScripts.Outcome.Granted)
         {
-            return new AdmitResponse(true, lease.Id, DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]), null);
+            return new EngineDecision(lease, DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]), null, false);
         }
 
         return Denied(Explain(outcome, (long)result[1], (long)result[2], limits, input, now));
@@ -189,9 +206,10 @@ public sealed partial class QuotaEngine(IConnectionMultiplexer redis, QuotaPolic
 
     private static long? Limit(long value) => value < 0 ? null : value;
 
-    private static AdmitResponse Denied(QuotaDenial denial) => new(false, null, null, denial);
+    private static EngineDecision Denied(QuotaDenial denial) => new(null, default, denial, false);
 
-    private static QuotaDenial Explain(QuotaScripts.Outcome outcome, long used, long waitMs, EffectiveLimits limits, AdmissionInput input, long now)
+    /// <summary>The denial for an outcome, with the limit and window that applied.</summary>
+    internal static QuotaDenial Explain(QuotaScripts.Outcome outcome, long used, long waitMs, EffectiveLimits limits, AdmissionInput input, long now)
     {
         var hourLeft = SecondsUntil((now / HourMs + 1) * HourMs, now);
         var dayLeft = SecondsUntil((now / DayMs + 1) * DayMs, now);

@@ -21,6 +21,9 @@ public static partial class QuotaKeys
     /// <summary>The operator's limit overrides (hash: tenant id → JSON); own slot, own prefix.</summary>
     public static readonly RedisKey AdminLimits = "qa:{admin}:limits";
 
+    /// <summary>The policy the quota service publishes for in-process admitters (string: JSON).</summary>
+    public static readonly RedisKey AdminPolicy = "qa:{admin}:policy";
+
     /// <summary>The record of limit changes (list of JSON, newest first).</summary>
     public static readonly RedisKey AdminChanges = "qa:{admin}:changes";
 

@@ -84,10 +84,11 @@ public sealed partial class QuotaPolicy : IDisposable
     private readonly IDisposable? _subscription;
     private readonly ILogger<QuotaPolicy> _logger;
     private volatile QuotaPolicyOptions _options;
+    private volatile bool _loaded;
     private volatile FrozenSet<string> _tools;
     private volatile IReadOnlyDictionary<string, QuotaLimits> _overrides = FrozenDictionary<string, QuotaLimits>.Empty;
 
-    /// <summary>Creates the resolver; an invalid policy at start stops the service.</summary>
+    /// <summary>The authority's resolver (the quota service): an invalid policy at start stops the service.</summary>
     /// <param name="options">The policy, watched for reloads.</param>
     /// <param name="logger">Logs rejected reloads.</param>
     public QuotaPolicy(IOptionsMonitor<QuotaPolicyOptions> options, ILogger<QuotaPolicy> logger)
@@ -102,11 +103,42 @@ public sealed partial class QuotaPolicy : IDisposable
 
         _options = initial;
         _tools = initial.Tools.ToFrozenSet(StringComparer.Ordinal);
-        _subscription = options.OnChange(Reload);
+        _loaded = true;
+        _subscription = options.OnChange(changed => Reload(changed));
+    }
+
+    /// <summary>
+    /// A follower's resolver (an MCP server admitting in-process): empty until the policy the
+    /// quota service published arrives through <see cref="Apply"/>; until then nothing is admitted.
+    /// </summary>
+    /// <param name="logger">Logs rejected policies.</param>
+    public QuotaPolicy(ILogger<QuotaPolicy> logger)
+    {
+        _logger = logger;
+        _options = new QuotaPolicyOptions();
+        _tools = FrozenSet<string>.Empty;
     }
 
     /// <summary>The current policy.</summary>
     public QuotaPolicyOptions Options => _options;
+
+    /// <summary>False only for a follower that has not received a policy yet.</summary>
+    public bool IsLoaded => _loaded;
+
+    /// <summary>Applies a policy received from the authority; an invalid one is refused and the last good one kept.</summary>
+    /// <param name="options">The policy.</param>
+    /// <returns>True when applied.</returns>
+    public bool Apply(QuotaPolicyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Reload(options))
+        {
+            return false;
+        }
+
+        _loaded = true;
+        return true;
+    }
 
     /// <summary>The operator's overrides by tenant id, as last read from Redis.</summary>
     public IReadOnlyDictionary<string, QuotaLimits> Overrides => _overrides;
@@ -168,19 +200,20 @@ public sealed partial class QuotaPolicy : IDisposable
         return EffectiveLimits.From(tier, limits.Overlay(over));
     }
 
-    private void Reload(QuotaPolicyOptions options)
+    private bool Reload(QuotaPolicyOptions options)
     {
         // A broken edit must not take admission down: keep enforcing the last good policy.
         if (options.Problem() is { } problem)
         {
             LogRejectedReload(_logger, problem);
-            return;
+            return false;
         }
 
         _options = options;
         _tools = options.Tools.ToFrozenSet(StringComparer.Ordinal);
         _cache.Clear();
         LogReloaded(_logger);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Quota policy reload rejected, keeping the previous policy: {Problem}")]

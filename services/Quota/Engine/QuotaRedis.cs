@@ -19,6 +19,12 @@ public sealed class QuotaRedisOptions
 public static class QuotaRedis
 {
     /// <summary>
+    /// The DI key of the engine's multiplexer: keyed, so another Redis client in the same
+    /// process (the tenant cache's, say) never gets the engine's tuned connection or vice versa.
+    /// </summary>
+    public const string ServiceKey = "quota";
+
+    /// <summary>
     /// Client options for admission: never abort on a failed connect (the multiplexer keeps
     /// reconnecting in the background, so the service recovers by itself), fail fast instead of
     /// queueing while disconnected (a denial now beats a hang), short timeouts, and a heartbeat

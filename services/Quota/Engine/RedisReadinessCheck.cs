@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace McpPlatform.Quota.Engine;
 
 /// <summary>Ready when Redis answers a PING: without Redis every admission is denied.</summary>
-public sealed class RedisReadinessCheck(IConnectionMultiplexer redis) : IHealthCheck
+public sealed class RedisReadinessCheck([FromKeyedServices(QuotaRedis.ServiceKey)] IConnectionMultiplexer redis) : IHealthCheck
 {
     /// <inheritdoc />
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

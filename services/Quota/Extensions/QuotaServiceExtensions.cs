@@ -1,9 +1,6 @@
 using McpPlatform.Core;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Tenancy;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace McpPlatform.Quota.Extensions;
 
@@ -27,8 +24,8 @@ public static class QuotaServiceExtensions
 
     /// <summary>
     /// Adds token validation for audience <c>quota</c>, the authorization policies, the policy
-    /// (section <c>QuotaPolicy</c>, reloaded on change), the Redis connection
-    /// (<c>ConnectionStrings:redis</c>), the engine, the override refresher and a Redis readiness check.
+    /// (section <c>QuotaPolicy</c>, reloaded on change and published for in-process admitters) and
+    /// the engine (<see cref="QuotaEngineExtensions.AddQuotaEngine"/>).
     /// </summary>
     /// <param name="builder">The service's host builder.</param>
     /// <returns>The same builder.</returns>
@@ -54,19 +51,7 @@ public static class QuotaServiceExtensions
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotaJsonContext.Default));
 
-        builder.Services.AddOptions<QuotaPolicyOptions>().Bind(builder.Configuration.GetSection(QuotaPolicyOptions.SectionName));
-        builder.Services.AddOptions<QuotaRedisOptions>().Bind(builder.Configuration.GetSection(QuotaRedisOptions.SectionName));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-
-        var connectionString = builder.Configuration.GetConnectionString(InfrastructureResources.Redis)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{InfrastructureResources.Redis} is required: quota keeps its state in Redis.");
-        builder.Services.TryAddSingleton<IConnectionMultiplexer>(services =>
-            QuotaRedis.Connect(connectionString, services.GetRequiredService<IOptions<QuotaRedisOptions>>().Value));
-        builder.Services.AddSingleton<QuotaPolicy>();
-        builder.Services.AddSingleton<QuotaEngine>();
-        builder.Services.AddSingleton<LimitOverrideStore>();
-        builder.Services.AddHostedService<OverrideRefresher>();
-        builder.Services.AddHealthChecks().AddCheck<RedisReadinessCheck>(InfrastructureResources.Redis);
+        builder.AddQuotaEngine(QuotaPolicyRole.Authority);
         return builder;
     }
 

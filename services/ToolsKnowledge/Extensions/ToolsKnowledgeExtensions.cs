@@ -1,4 +1,5 @@
 using McpPlatform.Core;
+using McpPlatform.Quota.Engine;
 using McpPlatform.Tenancy;
 using McpPlatform.ToolsKnowledge.Services;
 using McpPlatform.ToolsKnowledge.Tools;
@@ -16,6 +17,13 @@ public static class ToolsKnowledgeExtensions
     /// <returns>The same builder.</returns>
     public static IHostApplicationBuilder AddToolsKnowledgeServices(this IHostApplicationBuilder builder)
     {
+        // In-process admission against Redis unless Quota:Mode says "remote" (HTTP to quota):
+        // docs/decisions/005-in-process-admission.md.
+        if (!string.Equals(builder.Configuration["Quota:Mode"], "remote", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.AddInProcessQuotaAdmission();
+        }
+
         builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge)
             .WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge)
             .WithTools<IdentityTools>()
