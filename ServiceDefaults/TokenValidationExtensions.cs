@@ -18,7 +18,8 @@ public static class TokenValidationExtensions
     /// issuer and signing keys from the authority's discovery document, RS256 only (so
     /// <c>alg: none</c> and HMAC confusion are refused), access-token type only (<c>at+jwt</c>,
     /// so an ID token is not an access token), lifetime with 30 s skew, and the audience.
-    /// Claims keep their JWT names (<c>sub</c>, <c>tenant_id</c>).
+    /// Claims keep their JWT names (<c>sub</c>, <c>tenant_id</c>). A token that passed is
+    /// remembered until it expires (<see cref="ValidatedTokenCache"/>).
     /// </summary>
     /// <param name="builder">The service's host builder.</param>
     /// <param name="audience">The one audience this service accepts (its resource identifier).</param>
@@ -37,6 +38,9 @@ public static class TokenValidationExtensions
                 // any other authority must be HTTPS. Decided by the URL, never by build flavour.
                 options.RequireHttpsMetadata = !IsLoopback(authority);
                 options.MapInboundClaims = false;
+                // Full validation once per token, then cached until it expires (ValidatedTokenCache).
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new ValidatedTokenCache(ValidatedTokenCache.CreateInner(), TimeProvider.System));
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidateIssuer = true,
