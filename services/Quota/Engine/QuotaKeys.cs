@@ -38,17 +38,20 @@ public static partial class QuotaKeys
     /// <summary>Leases in flight of one principal.</summary>
     public static RedisKey PrincipalLeases(string partition, string principal) => Tag(partition) + "pc:" + principal;
 
-    /// <summary>The partition's rate bucket (hash: tokens, timestamp).</summary>
-    public static RedisKey PartitionBucket(string partition) => Tag(partition) + "r";
+    // Suffixes ending in 2 are the string layouts of buckets and lease records (one command to
+    // read or write each); keys of the earlier hash layout are simply no longer read and expire.
+
+    /// <summary>The partition's rate bucket (string: <c>tokens:timestamp</c>).</summary>
+    public static RedisKey PartitionBucket(string partition) => Tag(partition) + "r2";
 
     /// <summary>A principal's rate bucket.</summary>
-    public static RedisKey PrincipalBucket(string partition, string principal) => Tag(partition) + "pr:" + principal;
+    public static RedisKey PrincipalBucket(string partition, string principal) => Tag(partition) + "pr2:" + principal;
 
     /// <summary>The partition's budget counters for one UTC day (hash: hour and day fields).</summary>
     public static RedisKey Budget(string partition, long day) => Tag(partition) + "b:" + day.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>One lease's reservation record.</summary>
-    public static RedisKey Lease(string partition, string member) => Tag(partition) + "l:" + member;
+    /// <summary>One lease's reservation record (string: <c>hour:tokens:cost</c>).</summary>
+    public static RedisKey Lease(string partition, string member) => Tag(partition) + "l2:" + member;
 
     private static string Tag(string partition) => "q:{" + partition + "}:";
 

@@ -96,9 +96,10 @@ public static class QuotaScripts
         local now = tonumber(ARGV[1])
         local ttl = tonumber(ARGV[3])
 
+        -- Every redis.call costs; the script makes as few as the decision needs (docs/benchmarks.md).
         local function held(key, cap)
-          redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
           if cap < 0 then return -1 end
+          redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
           return redis.call('ZCARD', key)
         end
 
@@ -109,12 +110,14 @@ public static class QuotaScripts
         local pheld = held(KEYS[2], pcap)
         if pcap >= 0 and pheld >= pcap then return {2, pheld, 0} end
 
+        -- A bucket is one string "tokens:timestamp".
         local function refill(key, rate, burst)
           if rate < 0 then return nil, nil end
-          local s = redis.call('HMGET', key, 't', 'ts')
-          local tokens = tonumber(s[1])
-          local ts = tonumber(s[2])
-          if tokens == nil or ts == nil then return burst, now end
+          local s = redis.call('GET', key)
+          if not s then return burst, now end
+          local sep = string.find(s, ':', 1, true)
+          local tokens = tonumber(string.sub(s, 1, sep - 1))
+          local ts = tonumber(string.sub(s, sep + 1))
           -- An instance whose clock is behind never refills backwards.
           if now > ts then
             tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
@@ -149,27 +152,31 @@ public static class QuotaScripts
         local cd = tonumber(b[4]) or 0
         if over(cd, tonumber(ARGV[13]), est_c) then return {8, cd, 0} end
 
+        -- A set's expiry follows its latest lease: extend (GT) or, on a new set, set it (NX).
+        local function track(key, member, expiry)
+          redis.call('ZADD', key, expiry, member)
+          if redis.call('PEXPIRE', key, ttl, 'GT') == 0 then redis.call('PEXPIRE', key, ttl, 'NX') end
+        end
+
         local expiry = now + ttl
         local member = ARGV[2]
-        redis.call('ZADD', KEYS[1], expiry, member)
-        if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
-        redis.call('ZADD', KEYS[2], expiry, member)
-        if redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+        track(KEYS[1], member, expiry)
+        if pcap >= 0 then track(KEYS[2], member, expiry) end
         if ttok ~= nil then
-          redis.call('HSET', KEYS[3], 't', ttok - 1, 'ts', tts)
-          redis.call('PEXPIRE', KEYS[3], math.ceil(tburst * 1000 / trate) + 1000)
+          redis.call('SET', KEYS[3], (ttok - 1) .. ':' .. tts, 'PX', math.ceil(tburst * 1000 / trate) + 1000)
         end
         if ptok ~= nil then
-          redis.call('HSET', KEYS[4], 't', ptok - 1, 'ts', pts)
-          redis.call('PEXPIRE', KEYS[4], math.ceil(pburst * 1000 / prate) + 1000)
+          redis.call('SET', KEYS[4], (ptok - 1) .. ':' .. pts, 'PX', math.ceil(pburst * 1000 / prate) + 1000)
         end
-        redis.call('HINCRBY', KEYS[5], 'th:' .. hour, est_t)
+        if est_t ~= 0 then redis.call('HINCRBY', KEYS[5], 'th:' .. hour, est_t) end
+        -- 'td' is always written: its absence marks a new day's hash, which needs its expiry.
         redis.call('HINCRBY', KEYS[5], 'td', est_t)
-        redis.call('HINCRBY', KEYS[5], 'ch:' .. hour, est_c)
-        redis.call('HINCRBY', KEYS[5], 'cd', est_c)
-        redis.call('EXPIRE', KEYS[5], ARGV[17])
-        redis.call('HSET', KEYS[6], 'h', hour, 't', est_t, 'c', est_c)
-        redis.call('PEXPIRE', KEYS[6], ARGV[18])
+        if est_c ~= 0 then
+          redis.call('HINCRBY', KEYS[5], 'ch:' .. hour, est_c)
+          redis.call('HINCRBY', KEYS[5], 'cd', est_c)
+        end
+        if not b[2] then redis.call('EXPIRE', KEYS[5], ARGV[17]) end
+        redis.call('SET', KEYS[6], hour .. ':' .. est_t .. ':' .. est_c, 'PX', ARGV[18])
         return {0, expiry, 0}
         """);
 
@@ -182,18 +189,21 @@ public static class QuotaScripts
     public static readonly QuotaScript Release = new("""
         redis.call('ZREM', KEYS[2], ARGV[1])
         redis.call('ZREM', KEYS[3], ARGV[1])
-        local r = redis.call('HMGET', KEYS[1], 'h', 't', 'c')
-        if not r[1] then return 0 end
+        local r = redis.call('GET', KEYS[1])
+        if not r then return 0 end
         redis.call('DEL', KEYS[1])
-        if redis.call('EXISTS', KEYS[4]) == 1 then
-          local dt = tonumber(ARGV[2]) - tonumber(r[2])
+        local s1 = string.find(r, ':', 1, true)
+        local s2 = string.find(r, ':', s1 + 1, true)
+        local hour = string.sub(r, 1, s1 - 1)
+        local dt = tonumber(ARGV[2]) - tonumber(string.sub(r, s1 + 1, s2 - 1))
+        local dc = tonumber(ARGV[3]) - tonumber(string.sub(r, s2 + 1))
+        if (dt ~= 0 or dc ~= 0) and redis.call('EXISTS', KEYS[4]) == 1 then
           if dt ~= 0 then
-            redis.call('HINCRBY', KEYS[4], 'th:' .. r[1], dt)
+            redis.call('HINCRBY', KEYS[4], 'th:' .. hour, dt)
             redis.call('HINCRBY', KEYS[4], 'td', dt)
           end
-          local dc = tonumber(ARGV[3]) - tonumber(r[3])
           if dc ~= 0 then
-            redis.call('HINCRBY', KEYS[4], 'ch:' .. r[1], dc)
+            redis.call('HINCRBY', KEYS[4], 'ch:' .. hour, dc)
             redis.call('HINCRBY', KEYS[4], 'cd', dc)
           end
         end
