@@ -221,6 +221,49 @@ public sealed class EmbeddedVectorStoreTests
     }
 
     [Fact]
+    public async Task Search_ClusteredVectors_ReturnsExactlyTheBruteForceTopK()
+    {
+        // Near-duplicate clusters put many scores within the int8 error bound of each other:
+        // the prefilter must still never drop a true top-K chunk.
+        await using var harness = new EmbeddedHarness();
+        await using var scope = await harness.Store.OpenAsync(await harness.NewTenantAsync(), Cancel);
+        var random = new Random(5);
+        var centroids = Enumerable.Range(0, 8).Select(i => TestVectors.Random(1000 + i)).ToArray();
+        var stored = new List<float[]>();
+        for (var d = 0; d < 150; d++)
+        {
+            var chunks = new List<KnowledgeChunk>();
+            for (var c = 0; c < 20; c++)
+            {
+                var vector = d % 2 == 0 ? Jitter(centroids[random.Next(centroids.Length)], random, 0.02f) : TestVectors.Random(random.Next());
+                stored.Add(Normalise(vector));
+                chunks.Add(new KnowledgeChunk($"d{d} c{c}", vector));
+            }
+
+            await scope.UpsertDocumentAsync(new KnowledgeDocument($"d{d}", "t", chunks), Cancel);
+        }
+
+        for (var q = 0; q < 40; q++)
+        {
+            var query = Normalise(q % 2 == 0 ? Jitter(centroids[q % centroids.Length], random, 0.05f) : TestVectors.Random(50_000 + q));
+            var expected = stored.Select(v => v.Zip(query, (a, b) => (double)a * b).Sum()).OrderDescending().Take(25).ToArray();
+
+            var hits = await scope.SearchAsync(query, 25, cancellationToken: Cancel);
+
+            hits.Select(h => (double)h.Score).Zip(expected).ShouldAllBe(pair => Math.Abs(pair.First - pair.Second) < 1e-5);
+        }
+    }
+
+    private static float[] Jitter(float[] vector, Random random, float amount) =>
+        [.. vector.Select(v => v + (amount * (float)((random.NextDouble() * 2) - 1)))];
+
+    private static float[] Normalise(float[] vector)
+    {
+        var norm = (float)Math.Sqrt(vector.Sum(v => (double)v * v));
+        return [.. vector.Select(v => v / norm)];
+    }
+
+    [Fact]
     public async Task Deprovision_RemovesFolderAndData()
     {
         await using var harness = new EmbeddedHarness();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -5,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace McpPlatform.Knowledge.Store.Embedded;
 
 /// <summary>
-/// One partition in memory: documents by id, and every chunk vector in fixed-size blocks scanned
-/// by exact SIMD dot products. Searches run concurrently under a read lock; writes are serialised
+/// One partition in memory: documents by id, and every chunk vector in fixed-size blocks (float
+/// and int8 copies) searched exactly with SIMD dot products (see <see cref="Search"/>). Searches run concurrently under a read lock; writes are serialised
 /// by a gate, hit the disk first (<see cref="PartitionLog"/>) and only then take the write lock
 /// for the brief in-memory swap, so a search sees a document's old chunks or its new ones, never a mix.
 /// </summary>
@@ -25,6 +26,8 @@ internal sealed class EmbeddedPartition : IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, DocumentEntry> _documents = new(StringComparer.Ordinal);
     private readonly List<float[]> _vectors = [];
+    private readonly List<sbyte[]> _quantized = [];
+    private readonly List<QuantizedInfo[]> _quantizedInfo = [];
     private readonly List<SlotOwner?[]> _owners = [];
     private readonly Stack<int> _freeSlots = new();
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
@@ -166,26 +169,43 @@ internal sealed class EmbeddedPartition : IDisposable
         }
     }
 
+    /// <summary>
+    /// Exact top-K in two passes. Pass 1 scores every live chunk with int8 copies (a quarter of
+    /// the memory traffic of floats, which is what bounds a scan of 100k × 384 floats) and keeps,
+    /// per chunk, an upper bound of its exact score, plus the K-th largest lower bound L. Pass 2
+    /// rescores in float only the chunks whose upper bound reaches L. Every true top-K chunk is
+    /// among them: K chunks score at least L, so the K-th best exact score is at least L, and a
+    /// chunk's upper bound is at least its exact score (<see cref="Int8Quantizer"/>).
+    /// </summary>
     public IReadOnlyList<VectorSearchHit> Search(float[] query, int topK, IReadOnlyList<KeyValuePair<string, string>> filter, CancellationToken cancellationToken)
     {
         var best = new PriorityQueue<(SlotOwner Owner, int Slot), float>(topK + 1);
+        var quantizedQuery = new sbyte[_dimensions];
+        var queryInfo = Int8Quantizer.Quantize(query, quantizedQuery);
         _lock.EnterReadLock();
+        float[]? upper = null;
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            upper = ArrayPool<float>.Shared.Rent(Math.Max(1, _highWater));
+            var lowest = new PriorityQueue<float, float>(topK + 1);
+            var threshold = float.NegativeInfinity;
             DocumentEntry? lastDocument = null;
             var lastMatched = false;
             for (var block = 0; block * BlockSlots < _highWater; block++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var vectors = _vectors[block];
+                var quantized = _quantized[block];
+                var infos = _quantizedInfo[block];
                 var owners = _owners[block];
                 var count = Math.Min(BlockSlots, _highWater - (block * BlockSlots));
                 for (var i = 0; i < count; i++)
                 {
+                    var slot = (block * BlockSlots) + i;
                     var owner = owners[i];
                     if (owner is null)
                     {
+                        upper[slot] = float.NaN;
                         continue;
                     }
 
@@ -200,25 +220,58 @@ internal sealed class EmbeddedPartition : IDisposable
 
                         if (!lastMatched)
                         {
+                            upper[slot] = float.NaN;
                             continue;
                         }
                     }
 
-                    var score = TensorPrimitives.Dot(new ReadOnlySpan<float>(vectors, i * _dimensions, _dimensions), query);
-                    if (best.Count < topK)
+                    var info = infos[i];
+                    var approximate = Int8Quantizer.Dot(new ReadOnlySpan<sbyte>(quantized, i * _dimensions, _dimensions), quantizedQuery)
+                        * queryInfo.Inverse * info.Inverse;
+                    var bound = info.Error + (queryInfo.Error * info.Norm) + Int8Quantizer.RoundingSlack;
+                    upper[slot] = approximate + bound;
+                    var lower = approximate - bound;
+                    if (lowest.Count < topK)
                     {
-                        best.Enqueue((owner, i), score);
+                        lowest.Enqueue(lower, lower);
+                        threshold = lowest.Count == topK ? lowest.Peek() : float.NegativeInfinity;
                     }
-                    else if (best.TryPeek(out _, out var lowest) && score > lowest)
+                    else if (lower > threshold)
                     {
-                        best.DequeueEnqueue((owner, i), score);
+                        lowest.DequeueEnqueue(lower, lower);
+                        threshold = lowest.Peek();
                     }
+                }
+            }
+
+            for (var slot = 0; slot < _highWater; slot++)
+            {
+                // NaN (free or filtered out) fails this comparison too.
+                if (!(upper[slot] >= threshold))
+                {
+                    continue;
+                }
+
+                var block = slot / BlockSlots;
+                var i = slot % BlockSlots;
+                var score = TensorPrimitives.Dot(new ReadOnlySpan<float>(_vectors[block], i * _dimensions, _dimensions), query);
+                if (best.Count < topK)
+                {
+                    best.Enqueue((_owners[block][i]!, slot), score);
+                }
+                else if (best.TryPeek(out _, out var worst) && score > worst)
+                {
+                    best.DequeueEnqueue((_owners[block][i]!, slot), score);
                 }
             }
         }
         finally
         {
             _lock.ExitReadLock();
+            if (upper is not null)
+            {
+                ArrayPool<float>.Shared.Return(upper);
+            }
         }
 
         var hits = new List<VectorSearchHit>(best.Count);
@@ -348,6 +401,8 @@ internal sealed class EmbeddedPartition : IDisposable
                 _lockFile.Dispose();
                 _documents.Clear();
                 _vectors.Clear();
+                _quantized.Clear();
+                _quantizedInfo.Clear();
                 _owners.Clear();
             }
             finally
@@ -385,6 +440,8 @@ internal sealed class EmbeddedPartition : IDisposable
             var slot = AllocateSlot();
             entry.Slots[i] = slot;
             vectors[i].CopyTo(_vectors[slot / BlockSlots].AsSpan((slot % BlockSlots) * _dimensions, _dimensions));
+            _quantizedInfo[slot / BlockSlots][slot % BlockSlots] = Int8Quantizer.Quantize(
+                vectors[i], _quantized[slot / BlockSlots].AsSpan((slot % BlockSlots) * _dimensions, _dimensions));
             _owners[slot / BlockSlots][slot % BlockSlots] = new SlotOwner(entry, i);
         }
 
@@ -424,6 +481,8 @@ internal sealed class EmbeddedPartition : IDisposable
         if (_highWater == _vectors.Count * BlockSlots)
         {
             _vectors.Add(new float[BlockSlots * _dimensions]);
+            _quantized.Add(new sbyte[BlockSlots * _dimensions]);
+            _quantizedInfo.Add(new QuantizedInfo[BlockSlots]);
             _owners.Add(new SlotOwner?[BlockSlots]);
         }
 
