@@ -13,6 +13,7 @@ var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCa
     ["quota-engine"] = new QuotaEngineScenario(),
     ["admission-overhead"] = new AdmissionOverheadScenario(),
     ["noisy-neighbour"] = new NoisyNeighbourScenario(),
+    ["embeddings"] = new EmbeddingsScenario(),
     ["vector-store"] = new VectorStoreScenario(),
 };
 
