@@ -1,4 +1,3 @@
-using McpPlatform.Tenancy;
 using McpPlatform.ToolsKnowledge.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,5 +6,5 @@ builder.AddToolsKnowledgeServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapPlatformMcp();
+app.MapToolsKnowledge();
 app.Run();

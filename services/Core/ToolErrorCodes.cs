@@ -1,0 +1,37 @@
+namespace McpPlatform.Core;
+
+/// <summary>
+/// Codes of tool errors that are not admission denials: the caller's bad input, missing data, or a
+/// backing store that failed (docs/reason-codes.md, "Tool errors"). Like <see cref="ReasonCodes"/>
+/// they travel in <c>structuredContent.error.code</c> and form a documented closed set.
+/// </summary>
+public static class ToolErrorCodes
+{
+    /// <summary>An argument is missing, empty, out of range or malformed; the message names it.</summary>
+    public const string InvalidArgument = "request.invalid_argument";
+
+    /// <summary>Text is not valid Unicode (an unpaired surrogate), so it cannot be stored or embedded faithfully.</summary>
+    public const string InvalidText = "request.invalid_text";
+
+    /// <summary>The document is larger than the ingest limit; split it into several documents.</summary>
+    public const string DocumentTooLarge = "knowledge.document_too_large";
+
+    /// <summary>No document with that id exists in the caller's knowledge base.</summary>
+    public const string DocumentNotFound = "knowledge.document_not_found";
+
+    /// <summary>The caller's knowledge base is full (partition chunk cap).</summary>
+    public const string CapacityExceeded = "knowledge.capacity_exceeded";
+
+    /// <summary>The caller's knowledge base has not been provisioned (Qdrant: no collection yet).</summary>
+    public const string NotProvisioned = "knowledge.not_provisioned";
+
+    /// <summary>The export is larger than a tool result may carry; use list/get, or the operator export.</summary>
+    public const string ExportTooLarge = "knowledge.export_too_large";
+
+    /// <summary>The vector store or the embedding model failed or is unreachable; nothing was written.</summary>
+    public const string Unavailable = "knowledge.unavailable";
+
+    /// <summary>Every code above.</summary>
+    public static readonly IReadOnlyList<string> All =
+        [InvalidArgument, InvalidText, DocumentTooLarge, DocumentNotFound, CapacityExceeded, NotProvisioned, ExportTooLarge, Unavailable];
+}
