@@ -74,6 +74,6 @@ builder.AddPlatformService<Projects.McpPlatform_ToolsKnowledge>(PlatformServices
     .WithReference(quota)
     .WaitFor(quota)
     .WithEnvironment("Identity__ClientSecret", toolsKnowledgeSecret)
-    .WithEnvironment("VectorStore__Provider", infrastructure.VectorStoreProvider);
+    .WithKnowledgeStore(builder, infrastructure);
 
 builder.Build().Run();

@@ -22,6 +22,9 @@ public sealed record PlatformInfrastructure(
 {
     /// <summary>Setting the vector store reads: <c>qdrant</c> or <c>embedded</c>.</summary>
     public string VectorStoreProvider => Qdrant is null ? "embedded" : "qdrant";
+
+    /// <summary>Local mode's data folder (persistent across restarts); null in containers mode.</summary>
+    public string? LocalDataRoot { get; init; }
 }
 
 /// <summary>Adds PostgreSQL, Redis and the vector store in the chosen mode.</summary>
@@ -111,7 +114,10 @@ public static class PlatformInfrastructureExtensions
         var qdrant = LocalQdrant.TryAdd(builder, dataRoot);
 
         return new(choice, AsConnectionString(builder, postgres.Resource), databases,
-            AsConnectionString(builder, redis.Resource), qdrant);
+            AsConnectionString(builder, redis.Resource), qdrant)
+        {
+            LocalDataRoot = dataRoot,
+        };
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AsConnectionString(
