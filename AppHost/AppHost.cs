@@ -25,6 +25,8 @@ var fabrikamUserPassword = builder.AddParameter(DemoDirectory.Parameters.Fabrika
 var operatorPassword = builder.AddParameter(DemoDirectory.Parameters.OperatorPassword, secret: true);
 var toolsKnowledgeSecret = builder.AddParameter(DemoDirectory.Parameters.ToolsKnowledgeClientSecret, secret: true);
 var toolsWorkspaceSecret = builder.AddParameter(DemoDirectory.Parameters.ToolsWorkspaceClientSecret, secret: true);
+// The audit database's app role: what collector-tenant logs in as (docs/telemetry.md, RLS design).
+var auditAppPassword = builder.AddParameter(AuditDatabaseRoles.AppPasswordParameter, secret: true);
 
 var identityDatabase = infrastructure.Databases[InfrastructureResources.IdentityDatabase];
 
@@ -38,7 +40,8 @@ var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(Infrastructur
     .WithEnvironment("Seed__FabrikamUserPassword", fabrikamUserPassword)
     .WithEnvironment("Seed__OperatorPassword", operatorPassword)
     .WithEnvironment("Seed__ToolsKnowledgeClientSecret", toolsKnowledgeSecret)
-    .WithEnvironment("Seed__ToolsWorkspaceClientSecret", toolsWorkspaceSecret);
+    .WithEnvironment("Seed__ToolsWorkspaceClientSecret", toolsWorkspaceSecret)
+    .WithEnvironment("Audit__AppPassword", auditAppPassword);
 
 // The tenancy model (Tenancy:Model, Tenancy:DataScope, …) is set once, in the AppHost's
 // configuration, and pinned by identity on first start.
@@ -51,6 +54,25 @@ var identity = builder.AddPlatformService<Projects.McpPlatform_Identity>(Platfor
     .WithEnvironment("Tenancy__DataScope", tenancy["DataScope"] ?? nameof(TenancyScope.Tenant))
     .WithEnvironment("Tenancy__QuotaScope", tenancy["QuotaScope"] ?? nameof(TenancyScope.Tenant))
     .WithEnvironment("Tenancy__AuditScope", tenancy["AuditScope"] ?? nameof(TenancyScope.Tenant));
+
+// collector-tenant logs in as the audit app role, never as the server admin: the role is not the
+// tables' owner and not a superuser, so row-level security binds it (it refuses to start otherwise).
+// The later Username/Password override the admin's in the database's connection string.
+var auditDatabase = infrastructure.Databases[InfrastructureResources.AuditDatabase];
+var collectorTenant = builder.AddPlatformService<Projects.McpPlatform_CollectorTenant>(PlatformServices.CollectorTenant)
+    .WithEnvironment($"ConnectionStrings__{InfrastructureResources.AuditDatabase}", ReferenceExpression.Create(
+        $"{auditDatabase.Resource.ConnectionStringExpression};Username={AuditDatabaseRoles.App};Password={auditAppPassword.Resource}"))
+    .WaitForCompletion(migrator)
+    .WithReference(identity)
+    .WaitFor(identity);
+if (builder.Environment.IsDevelopment())
+{
+    // Only tenants with an audit policy may open a trail; the demo tenants get the defaults.
+    foreach (var tenantId in new[] { DemoDirectory.ContosoTenantId, DemoDirectory.FabrikamTenantId })
+    {
+        collectorTenant.WithEnvironment($"AuditPolicy__Tenants__{tenantId}__RetentionDays", "90");
+    }
+}
 
 var quota = builder.AddPlatformService<Projects.McpPlatform_Quota>(PlatformServices.Quota)
     .WithReference(infrastructure.Redis)
@@ -74,6 +96,10 @@ builder.AddPlatformService<Projects.McpPlatform_ToolsKnowledge>(PlatformServices
     .WithReference(quota)
     .WaitFor(quota)
     .WithEnvironment("Identity__ClientSecret", toolsKnowledgeSecret)
+    // Audit records reach collector-tenant through a local spool; tools-knowledge does not wait
+    // for the collector, so an audit outage never stops tool calls (docs/telemetry.md).
+    .WithReference(collectorTenant)
+    .WithAuditSpool(builder, PlatformServices.ToolsKnowledge)
     .WithKnowledgeStore(builder, infrastructure);
 
 builder.Build().Run();

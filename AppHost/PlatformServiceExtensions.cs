@@ -27,4 +27,20 @@ internal static class PlatformServiceExtensions
 
         return project;
     }
+
+    /// <summary>
+    /// Puts an MCP server's audit spool under the local data folder (run mode), so records still
+    /// waiting for collector-tenant survive a restart of the server and stay with this clone's data.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAuditSpool(
+        this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, PlatformService service)
+    {
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            project.WithEnvironment("Audit__SpoolPath",
+                Path.Combine(Infrastructure.LocalDataFolder.Resolve(builder), "audit-spool", service.ResourceName));
+        }
+
+        return project;
+    }
 }

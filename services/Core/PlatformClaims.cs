@@ -77,6 +77,12 @@ public static class PlatformScopes
 
     /// <summary>Change a tenant's quota limits (operator only).</summary>
     public const string QuotaAdmin = "quota:admin";
+
+    /// <summary>Send audit records to <c>collector-tenant</c> (MCP servers' own client credentials only).</summary>
+    public const string AuditWrite = "audit:write";
+
+    /// <summary>Read audit records: tenant admins and members their tenant's, operators only under a grant.</summary>
+    public const string AuditRead = "audit:read";
 }
 
 /// <summary>MCP request conventions of the platform.</summary>

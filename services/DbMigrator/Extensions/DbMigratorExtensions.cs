@@ -1,3 +1,4 @@
+using McpPlatform.CollectorTenant.Data;
 using McpPlatform.Core;
 using McpPlatform.Identity.Data;
 using Npgsql;
@@ -21,6 +22,7 @@ public static class DbMigratorExtensions
                 $"ConnectionStrings:{InfrastructureResources.Postgres} is not set; the AppHost passes it with WithReference.");
         builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.AddIdentityDatabaseMigration();
+        builder.AddAuditDatabaseMigration();
         builder.Services.AddHostedService<MigrationWorker>();
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(MigrationWorker.ActivitySourceName));
         return builder;

@@ -37,8 +37,15 @@ public static class PlatformResources
     public static readonly ProtectedResource Quota =
         new(PlatformServices.Quota.LocalOrigin, PlatformScopes.QuotaRead, ExchangeOnly: false, ServiceScope: PlatformScopes.QuotaAdmit);
 
+    /// <summary>
+    /// The tenant audit collector: MCP servers send records as themselves (<c>audit:write</c>, no
+    /// tenant); users read with <c>audit:read</c> (their tenant's trail; operators under a grant).
+    /// </summary>
+    public static readonly ProtectedResource CollectorTenant =
+        new(PlatformServices.CollectorTenant.LocalOrigin, PlatformScopes.AuditRead, ExchangeOnly: false, ServiceScope: PlatformScopes.AuditWrite);
+
     /// <summary>Every registered resource.</summary>
-    public static readonly IReadOnlyList<ProtectedResource> All = [ToolsKnowledge, ToolsWorkspace, Downstream, Quota];
+    public static readonly IReadOnlyList<ProtectedResource> All = [ToolsKnowledge, ToolsWorkspace, Downstream, Quota, CollectorTenant];
 
     /// <summary>The registered resource with this exact URI, or null. Comparison is ordinal: audiences are exact.</summary>
     /// <param name="uri">A resource indicator from a request or a token.</param>

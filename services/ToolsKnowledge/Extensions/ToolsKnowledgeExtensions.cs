@@ -3,6 +3,7 @@ using McpPlatform.Knowledge.Embeddings;
 using McpPlatform.Knowledge.Store;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Tenancy;
+using McpPlatform.Tenancy.Audit;
 using McpPlatform.Tenancy.Caching;
 using McpPlatform.ToolsKnowledge.Apis;
 using McpPlatform.ToolsKnowledge.Services;
@@ -28,7 +29,9 @@ public static class ToolsKnowledgeExtensions
             builder.AddInProcessQuotaAdmission();
         }
 
+        // Audit before admission: filters run in the order added, and denials are audited too.
         builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge)
+            .WithAudit(builder, PlatformServices.ToolsKnowledge)
             .WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge)
             .WithTools<IdentityTools>()
             .WithTools<DownstreamTools>()

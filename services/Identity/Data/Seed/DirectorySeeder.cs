@@ -181,9 +181,11 @@ internal sealed class DirectorySeeder(
                 Permissions.Prefixes.Scope + PlatformScopes.McpTools,
                 Permissions.Prefixes.Scope + PlatformScopes.QuotaRead,
                 Permissions.Prefixes.Scope + PlatformScopes.QuotaAdmin,
+                Permissions.Prefixes.Scope + PlatformScopes.AuditRead,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsKnowledge.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsWorkspace.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.Quota.Uri,
+                Permissions.Prefixes.Resource + PlatformResources.CollectorTenant.Uri,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };

@@ -1,0 +1,149 @@
+using System.Text.RegularExpressions;
+using McpPlatform.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace McpPlatform.CollectorTenant.Data;
+
+/// <summary>
+/// The audit database's step in the db-migrator. Runs as the server admin and leaves a database
+/// where the tables belong to <see cref="AuditDatabaseRoles.Owner"/> (no login), the collector
+/// logs in as <see cref="AuditDatabaseRoles.App"/> (no ownership, no BYPASSRLS), and
+/// <c>audit.records</c> has row-level security enabled and forced: with no tenant set in the
+/// transaction, no row is visible and none can be written.
+/// </summary>
+internal sealed partial class AuditDatabaseMigration(IConfiguration configuration) : IDatabaseMigration
+{
+    /// <summary>Configuration key of the app role's password (the AppHost passes the parameter).</summary>
+    public const string AppPasswordKey = "Audit:AppPassword";
+
+    public string Database => InfrastructureResources.AuditDatabase;
+
+    public async Task ApplyAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var password = configuration[AppPasswordKey];
+        if (string.IsNullOrWhiteSpace(password) || !PasswordShape().IsMatch(password))
+        {
+            throw new InvalidOperationException(
+                $"{AppPasswordKey} must be 12-128 characters without quotes, backslashes or whitespace: it is the {AuditDatabaseRoles.App} role's password.");
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Roles are cluster-wide; the DO blocks make the step idempotent. ALTER ROLE takes no
+        // parameters, so the password is checked above and embedded as a literal.
+        await ExecuteAsync(connection, $"""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AuditDatabaseRoles.Owner}') THEN
+                CREATE ROLE {AuditDatabaseRoles.Owner} NOLOGIN;
+              END IF;
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AuditDatabaseRoles.App}') THEN
+                CREATE ROLE {AuditDatabaseRoles.App} LOGIN;
+              END IF;
+            END $$;
+            ALTER ROLE {AuditDatabaseRoles.App} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '{password}';
+            ALTER ROLE {AuditDatabaseRoles.Owner} WITH NOLOGIN NOBYPASSRLS;
+            """, cancellationToken);
+
+        await ExecuteAsync(connection, Schema, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private const string Schema = $$"""
+        CREATE SCHEMA IF NOT EXISTS audit AUTHORIZATION {{AuditDatabaseRoles.Owner}};
+        REVOKE ALL ON SCHEMA public FROM {{AuditDatabaseRoles.App}};
+
+        CREATE TABLE IF NOT EXISTS audit.records (
+            id               uuid PRIMARY KEY,
+            tenant           text NOT NULL,
+            audit_partition  text NOT NULL,
+            occurred_at      timestamptz NOT NULL,
+            received_at      timestamptz NOT NULL DEFAULT now(),
+            kind             text NOT NULL,
+            server           text NOT NULL,
+            principal_id     text NOT NULL,
+            principal_type   text NOT NULL,
+            invocation_id    text NOT NULL,
+            tool             text NULL,
+            outcome          text NOT NULL,
+            reason_code      text NULL,
+            usage_tokens     bigint NOT NULL DEFAULT 0,
+            usage_cost       numeric(20, 6) NOT NULL DEFAULT 0,
+            duration_ms      double precision NOT NULL DEFAULT 0,
+            trace_id         text NULL,
+            argument_digest  text NULL,
+            arguments        jsonb NULL,
+            detail           jsonb NULL,
+            size_bytes       integer NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS records_tenant_time ON audit.records (tenant, occurred_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS records_tenant_invocation ON audit.records (tenant, invocation_id);
+        CREATE INDEX IF NOT EXISTS records_tenant_trace ON audit.records (tenant, trace_id) WHERE trace_id IS NOT NULL;
+
+        -- Tenants the collector has stored records for: what the retention job walks. Ids only.
+        CREATE TABLE IF NOT EXISTS audit.tenants (
+            tenant      text PRIMARY KEY,
+            first_seen  timestamptz NOT NULL DEFAULT now()
+        );
+
+        -- Operator grants: platform data about access, not tenant records. Each event is also
+        -- written into the tenant's own trail (audit.records), where RLS applies.
+        CREATE TABLE IF NOT EXISTS audit.grants (
+            id                  uuid PRIMARY KEY,
+            tenant              text NOT NULL,
+            requested_by        text NOT NULL,
+            reason              text NOT NULL,
+            trace_id            text NOT NULL,
+            duration_seconds    integer NOT NULL,
+            requested_at        timestamptz NOT NULL,
+            approved_by         text NULL,
+            approved_at         timestamptz NULL,
+            expires_at          timestamptz NULL
+        );
+
+        ALTER TABLE audit.records OWNER TO {{AuditDatabaseRoles.Owner}};
+        ALTER TABLE audit.tenants OWNER TO {{AuditDatabaseRoles.Owner}};
+        ALTER TABLE audit.grants OWNER TO {{AuditDatabaseRoles.Owner}};
+
+        -- FORCE makes the policy bind the owner too; superusers bypass RLS, which is why the
+        -- collector never connects as one (it checks at start-up and refuses to run otherwise).
+        ALTER TABLE audit.records ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE audit.records FORCE ROW LEVEL SECURITY;
+        DROP POLICY IF EXISTS tenant_isolation ON audit.records;
+        CREATE POLICY tenant_isolation ON audit.records
+            USING (tenant = current_setting('{{AuditDatabaseRoles.TenantSetting}}', true))
+            WITH CHECK (tenant = current_setting('{{AuditDatabaseRoles.TenantSetting}}', true));
+
+        GRANT USAGE ON SCHEMA audit TO {{AuditDatabaseRoles.App}};
+        GRANT SELECT, INSERT, DELETE ON audit.records TO {{AuditDatabaseRoles.App}};
+        GRANT SELECT, INSERT ON audit.tenants TO {{AuditDatabaseRoles.App}};
+        GRANT SELECT, INSERT, UPDATE ON audit.grants TO {{AuditDatabaseRoles.App}};
+        """;
+
+    [GeneratedRegex("^[A-Za-z0-9!#%&()*+,./:;<=>?@^_{|}~-]{12,128}$")]
+    private static partial Regex PasswordShape();
+}
+
+/// <summary>Registration of the audit database's migration step.</summary>
+public static class AuditDatabaseMigrationExtensions
+{
+    /// <summary>Registers the audit database step with the db-migrator (reads <c>Audit:AppPassword</c>).</summary>
+    /// <param name="builder">The migrator's host builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IHostApplicationBuilder AddAuditDatabaseMigration(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IDatabaseMigration, AuditDatabaseMigration>();
+        return builder;
+    }
+}

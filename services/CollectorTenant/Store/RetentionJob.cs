@@ -1,0 +1,77 @@
+using McpPlatform.CollectorTenant.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace McpPlatform.CollectorTenant.Store;
+
+/// <summary>
+/// Prunes every tenant's trail to its policy (age, rows, bytes) on a fixed interval, so the audit
+/// database's size is bounded by the sum of the tenants' caps plus what arrives between runs.
+/// </summary>
+internal sealed partial class RetentionJob(
+    AuditStore store,
+    IOptionsMonitor<AuditPolicyOptions> policy,
+    ILogger<RetentionJob> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PruneAllAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+            {
+                LogPruneFailed(logger, exception);
+            }
+
+            try
+            {
+                await Task.Delay(policy.CurrentValue.PruneInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass over every tenant.</summary>
+    public async Task<int> PruneAllAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        foreach (var tenant in await store.TenantsAsync(cancellationToken))
+        {
+            var deleted = await store.PruneAsync(tenant, policy.CurrentValue.For(tenant), cancellationToken);
+            total += deleted;
+        }
+
+        if (total > 0)
+        {
+            LogPruned(logger, total);
+        }
+
+        return total;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Count} audit records past their tenants' policies.")]
+    private static partial void LogPruned(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit retention pass failed; retrying next interval.")]
+    private static partial void LogPruneFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>Stops the collector at start when its database role is one RLS does not bind.</summary>
+internal sealed class DatabaseRoleCheck(AuditStore store) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await store.RoleProblemAsync(cancellationToken) is { } problem)
+        {
+            throw new InvalidOperationException(
+                $"collector-tenant refuses to start: {problem}. Connect as the app role ({McpPlatform.Core.AuditDatabaseRoles.App}) that the db-migrator creates.");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

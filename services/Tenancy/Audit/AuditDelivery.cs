@@ -1,0 +1,265 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using McpPlatform.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace McpPlatform.Tenancy.Audit;
+
+/// <summary>
+/// Moves audit records from the emitter's queue to the spool (fsync per batch) and from the
+/// spool to <c>collector-tenant</c> (delete after acknowledgement). At least once: a segment is
+/// resent until the collector answers for every record in it; the collector ignores ids it has.
+/// </summary>
+internal sealed partial class AuditDelivery(
+    AuditEmitter emitter,
+    AuditSpool spool,
+    IHttpClientFactory httpClients,
+    AuditServiceToken token,
+    IOptions<AuditOptions> options,
+    ILogger<AuditDelivery> logger) : BackgroundService
+{
+    public const string HttpClientName = "audit-collector";
+    private const int MaxRecordsPerSegment = 1000;
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _spooled = new(0);
+    private bool _collectorDown;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(WriteAsync(stoppingToken), ShipAsync(stoppingToken));
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Whatever is still queued is written to the spool before the process ends; shipping it
+        // is the next start's job (or another instance's, for a replaced container with a volume).
+        emitter.Complete();
+        await base.StopAsync(cancellationToken);
+        var left = new List<AuditRecord>();
+        while (emitter.Reader.TryRead(out var record))
+        {
+            left.Add(record);
+        }
+
+        if (left.Count > 0 && !spool.TryAppend(left))
+        {
+            emitter.CountDropped(left.Count, "spool full at shutdown");
+        }
+    }
+
+    public override void Dispose()
+    {
+        _spooled.Dispose();
+        base.Dispose();
+    }
+
+    private async Task WriteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AuditRecord>(MaxRecordsPerSegment);
+        try
+        {
+            while (await emitter.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxRecordsPerSegment && emitter.Reader.TryRead(out var record))
+                {
+                    batch.Add(record);
+                }
+
+                try
+                {
+                    if (!spool.TryAppend(batch))
+                    {
+                        emitter.CountDropped(batch.Count, $"spool full ({spool.Bytes} bytes of {options.Value.MaxSpoolBytes})");
+                    }
+                }
+                catch (IOException exception)
+                {
+                    LogSpoolWriteFailed(logger, exception, batch.Count);
+                    emitter.CountDropped(batch.Count, "spool write failed");
+                }
+
+                batch.Clear();
+                _spooled.Release();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // StopAsync writes what is left.
+        }
+    }
+
+    private async Task ShipAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var segments = spool.Segments();
+            if (segments.Count == 0)
+            {
+                await WaitForSpooledAsync(IdlePoll, stoppingToken);
+                continue;
+            }
+
+            foreach (var segment in segments)
+            {
+                if (await TryShipSegmentAsync(segment, stoppingToken))
+                {
+                    spool.Delete(segment);
+                    delay = TimeSpan.FromMilliseconds(100);
+                    if (_collectorDown)
+                    {
+                        _collectorDown = false;
+                        LogCollectorBack(logger, spool.Segments().Count);
+                    }
+
+                    continue;
+                }
+
+                // The collector is down or refused for a reason that may pass: back off and retry
+                // the same segment; ids make the resend harmless.
+                await WaitForSpooledAsync(delay, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
+                break;
+            }
+        }
+    }
+
+    private async Task WaitForSpooledAsync(TimeSpan timeout, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _spooled.WaitAsync(timeout, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<bool> TryShipSegmentAsync(string segment, CancellationToken stoppingToken)
+    {
+        List<AuditRecord> records;
+        try
+        {
+            records = spool.Read(segment);
+        }
+        catch (IOException exception)
+        {
+            LogSpoolReadFailed(logger, exception, segment);
+            return false;
+        }
+
+        var size = Math.Clamp(options.Value.BatchSize, 1, AuditLimits.MaxRecordsPerBatch);
+        for (var start = 0; start < records.Count; start += size)
+        {
+            var chunk = records.GetRange(start, Math.Min(size, records.Count - start));
+            if (!await TrySendAsync(chunk, stoppingToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<bool> TrySendAsync(List<AuditRecord> chunk, CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var http = httpClients.CreateClient(HttpClientName);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.BaseAddress, "v1/records"))
+            {
+                Content = JsonContent.Create(new AuditBatch(chunk), AuditJsonContext.Default.AuditBatch),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await token.GetAsync(stoppingToken));
+            using var response = await http.SendAsync(request, stoppingToken);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.OK:
+                    return true;
+                case HttpStatusCode.Unauthorized:
+                    token.Invalidate();
+                    return Down($"HTTP 401");
+                case HttpStatusCode.UnprocessableEntity:
+                    return await SplitRejectedAsync(chunk, response, stoppingToken);
+                case HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge:
+                    // The collector says this batch can never be accepted as it is; keep it for
+                    // inspection rather than retrying forever and blocking every later record.
+                    spool.DeadLetter(chunk, $"HTTP {(int)response.StatusCode}: {await DetailAsync(response, stoppingToken)}");
+                    return true;
+                default:
+                    return Down($"HTTP {(int)response.StatusCode}");
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or AuditTokenException
+            || (exception is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+        {
+            return Down(exception.GetType().Name + ": " + exception.Message);
+        }
+    }
+
+    // A 422 names the records refused (unknown tenant, invalid field); the others are sent again.
+    private async Task<bool> SplitRejectedAsync(List<AuditRecord> chunk, HttpResponseMessage response, CancellationToken stoppingToken)
+    {
+        var rejected = new HashSet<int>();
+        var detail = await DetailAsync(response, stoppingToken);
+        try
+        {
+            using var problem = JsonDocument.Parse(detail);
+            if (problem.RootElement.TryGetProperty("rejected", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in list.EnumerateArray())
+                {
+                    if (item.TryGetProperty("index", out var index) && index.TryGetInt32(out var i) && i >= 0 && i < chunk.Count)
+                    {
+                        rejected.Add(i);
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (rejected.Count == 0)
+        {
+            spool.DeadLetter(chunk, "HTTP 422: " + detail);
+            return true;
+        }
+
+        spool.DeadLetter([.. rejected.Order().Select(i => chunk[i])], "HTTP 422: " + detail);
+        var rest = chunk.Where((_, i) => !rejected.Contains(i)).ToList();
+        return rest.Count == 0 || await TrySendAsync(rest, stoppingToken);
+    }
+
+    private bool Down(string reason)
+    {
+        if (!_collectorDown)
+        {
+            _collectorDown = true;
+            LogCollectorDown(logger, reason, spool.Folder);
+        }
+
+        return false;
+    }
+
+    private static async Task<string> DetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return text.Length > 2000 ? text[..2000] : text;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "collector-tenant is not accepting audit records ({Reason}); they stay in {Spool} and are retried.")]
+    private static partial void LogCollectorDown(ILogger logger, string reason, string spool);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "collector-tenant accepts audit records again; {Segments} spooled segments left to ship.")]
+    private static partial void LogCollectorBack(ILogger logger, int segments);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Count} audit records to the spool.")]
+    private static partial void LogSpoolWriteFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not read audit spool segment {Segment}; retrying.")]
+    private static partial void LogSpoolReadFailed(ILogger logger, Exception exception, string segment);
+}

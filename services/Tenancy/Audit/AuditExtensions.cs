@@ -1,0 +1,60 @@
+using McpPlatform.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace McpPlatform.Tenancy.Audit;
+
+/// <summary>Registration of the tenant audit pipeline's emitter side in an MCP server.</summary>
+public static class AuditExtensions
+{
+    /// <summary>
+    /// Emits one audit record per tool call to <c>collector-tenant</c> through a durable local
+    /// spool (configuration section <c>Audit</c>), authenticating with this server's own client
+    /// credentials (<c>Identity:ClientId</c>/<c>Identity:ClientSecret</c>, scope <c>audit:write</c>).
+    /// Call right after <see cref="McpServerHostingExtensions.AddPlatformMcpServer"/> and before
+    /// <c>WithQuotaAdmission</c>: filters run in the order added, and audit must see denials.
+    /// </summary>
+    /// <param name="mcp">The MCP server builder.</param>
+    /// <param name="builder">The service's host builder.</param>
+    /// <param name="service">This service (its name names the default spool folder and client id).</param>
+    /// <returns>The MCP server builder.</returns>
+    public static IMcpServerBuilder WithAudit(this IMcpServerBuilder mcp, IHostApplicationBuilder builder, PlatformService service)
+    {
+        ArgumentNullException.ThrowIfNull(mcp);
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(service);
+        builder.AddServerClient(service);
+        builder.Services.AddOptions<AuditOptions>()
+            .Bind(builder.Configuration.GetSection(AuditOptions.SectionName))
+            .Validate(options => options.MaxSpoolBytes >= 1024 * 1024, "Audit:MaxSpoolBytes must be at least 1 MiB.")
+            .Validate(options => options.BatchSize is >= 1 and <= AuditLimits.MaxRecordsPerBatch,
+                $"Audit:BatchSize must be 1-{AuditLimits.MaxRecordsPerBatch}.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AuditEmitter>();
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<AuditOptions>>().Value;
+            var folder = options.SpoolPath is { Length: > 0 } configured
+                ? Path.GetFullPath(configured)
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+                    "mcpplatform", "audit-spool", service.ResourceName);
+            return new AuditSpool(folder, options.MaxSpoolBytes, services.GetRequiredService<ILoggerFactory>().CreateLogger<AuditSpool>());
+        });
+        builder.Services.AddHttpClient(AuditServiceToken.HttpClientName);
+        builder.Services.TryAddSingleton<AuditServiceToken>();
+
+        // Delivery does its own retries with backoff (resends are idempotent); the shared
+        // defaults' circuit breaker and hedging would only blur when the collector is back.
+        var collector = builder.Services.AddHttpClient(AuditDelivery.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(15));
+#pragma warning disable EXTEXP0001
+        collector.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddHostedService<AuditDelivery>();
+        return mcp.WithRequestFilters(filters => filters.AddCallToolFilter(AuditFilter.Create));
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+using McpPlatform.Core;
+using Microsoft.Extensions.Logging;
+
+namespace McpPlatform.Tenancy.Audit;
+
+/// <summary>
+/// The emitter's durable buffer: append-only segment files of JSON lines in one folder. A
+/// segment is written to a temporary name, fsynced, then renamed, so a segment either exists
+/// whole or not at all; the shipper deletes it only after the collector acknowledged every
+/// record in it. Bounded by <see cref="AuditOptions.MaxSpoolBytes"/>: a segment that does not
+/// fit is refused and its records counted as dropped (docs/telemetry.md, "Overflow").
+/// </summary>
+internal sealed partial class AuditSpool : IDisposable
+{
+    private const string SegmentExtension = ".jsonl";
+    private const string TemporaryExtension = ".tmp";
+    private const string DeadFolderName = "dead";
+
+    private readonly string _directory;
+    private readonly long _maxBytes;
+    private readonly FileStream _lock;
+    private readonly ILogger _logger;
+    private long _bytes;
+    private long _nextSequence;
+
+    public AuditSpool(string directory, long maxBytes, ILogger logger)
+    {
+        _logger = logger;
+        _maxBytes = maxBytes;
+        (_directory, _lock) = TakeFolder(directory);
+        Directory.CreateDirectory(Path.Combine(_directory, DeadFolderName));
+
+        // A temporary file is a segment whose write did not finish: its records were never
+        // acknowledged to anyone as durable, and it may be truncated, so it is not shipped.
+        foreach (var partial in Directory.EnumerateFiles(_directory, "*" + TemporaryExtension))
+        {
+            File.Delete(partial);
+        }
+
+        var segments = Segments();
+        _bytes = Directory.EnumerateFiles(_directory, "*", SearchOption.AllDirectories)
+            .Where(path => path != LockPath(_directory))
+            .Sum(path => new FileInfo(path).Length);
+        _nextSequence = segments.Count == 0 ? 1 : SequenceOf(segments[^1]) + 1;
+        if (segments.Count > 0)
+        {
+            LogRecovered(_logger, segments.Count, _directory);
+        }
+    }
+
+    /// <summary>The folder in use (the configured one, or a sibling when another process holds it).</summary>
+    public string Folder => _directory;
+
+    /// <summary>Bytes on disk now (segments and dead letters).</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Writes one segment durably; false when it would exceed the cap (nothing written).</summary>
+    public bool TryAppend(IReadOnlyList<AuditRecord> records)
+    {
+        var buffer = Serialize(records);
+        if (Interlocked.Read(ref _bytes) + buffer.Length > _maxBytes)
+        {
+            return false;
+        }
+
+        var sequence = _nextSequence++;
+        var final = Path.Combine(_directory, sequence.ToString("D16", CultureInfo.InvariantCulture) + SegmentExtension);
+        var temporary = final + TemporaryExtension;
+        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+        {
+            file.Write(buffer);
+            // One fsync per segment: the writer batches whatever queued meanwhile into one
+            // segment, so under load many records share one flush.
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, final);
+        Interlocked.Add(ref _bytes, buffer.Length);
+        return true;
+    }
+
+    /// <summary>Segments waiting for delivery, oldest first.</summary>
+    public List<string> Segments() =>
+        [.. Directory.EnumerateFiles(_directory, "*" + SegmentExtension).Order(StringComparer.Ordinal)];
+
+    /// <summary>The records of a segment; lines that do not parse go to the dead folder.</summary>
+    public List<AuditRecord> Read(string segment)
+    {
+        var records = new List<AuditRecord>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(segment))
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (JsonSerializer.Deserialize(line, AuditJsonContext.Default.AuditRecord) is { } record)
+                {
+                    records.Add(record);
+                }
+            }
+            catch (JsonException)
+            {
+                LogUnreadable(_logger, segment, lineNumber);
+                File.AppendAllLines(Path.Combine(_directory, DeadFolderName, "unreadable" + SegmentExtension), [line]);
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>Deletes a delivered segment.</summary>
+    public void Delete(string segment)
+    {
+        var length = new FileInfo(segment).Length;
+        File.Delete(segment);
+        Interlocked.Add(ref _bytes, -length);
+    }
+
+    /// <summary>Keeps records the collector refused for good, for an operator to inspect; they count against the cap.</summary>
+    public void DeadLetter(IReadOnlyList<AuditRecord> records, string reason)
+    {
+        var buffer = Serialize(records);
+        var path = Path.Combine(_directory, DeadFolderName, $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}{SegmentExtension}");
+        File.WriteAllBytes(path, buffer);
+        Interlocked.Add(ref _bytes, buffer.Length);
+        LogDeadLettered(_logger, records.Count, path, reason);
+    }
+
+    public void Dispose() => _lock.Dispose();
+
+    private static byte[] Serialize(IReadOnlyList<AuditRecord> records)
+    {
+        using var stream = new MemoryStream();
+        foreach (var record in records)
+        {
+            JsonSerializer.Serialize(stream, record, AuditJsonContext.Default.AuditRecord);
+            stream.WriteByte((byte)'\n');
+        }
+
+        return stream.ToArray();
+    }
+
+    private static long SequenceOf(string segment) =>
+        long.Parse(Path.GetFileNameWithoutExtension(segment), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static string LockPath(string directory) => Path.Combine(directory, ".lock");
+
+    // Two processes of one service on one machine must not ship (and delete) each other's
+    // segments: the first takes the folder, a second uses a sibling named after its process id.
+    private static (string Directory, FileStream Lock) TakeFolder(string directory)
+    {
+        foreach (var candidate in new[] { directory, $"{directory}-{Environment.ProcessId}" })
+        {
+            System.IO.Directory.CreateDirectory(candidate);
+            try
+            {
+                return (candidate, new FileStream(LockPath(candidate), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            }
+            catch (IOException)
+            {
+                // Held by another process: try the next candidate.
+            }
+        }
+
+        throw new IOException($"Could not take the audit spool folder {directory} or a sibling of it.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit spool {Directory} holds {Count} undelivered segments from an earlier run; shipping them.")]
+    private static partial void LogRecovered(ILogger logger, int count, string directory);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit spool segment {Segment} line {Line} is unreadable; kept in the dead folder.")]
+    private static partial void LogUnreadable(ILogger logger, string segment, int line);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "collector-tenant refused {Count} audit records for good; kept in {Path}: {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, int count, string path, string reason);
+}
