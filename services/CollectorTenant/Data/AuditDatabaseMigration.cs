@@ -65,7 +65,9 @@ internal sealed partial class AuditDatabaseMigration(IConfiguration configuratio
 
         CREATE TABLE IF NOT EXISTS audit.records (
             id               uuid PRIMARY KEY,
-            tenant           text NOT NULL,
+            -- Never empty: after a transaction-local set_config, current_setting returns '' rather
+            -- than NULL in that session, and '' must match no row.
+            tenant           text NOT NULL CHECK (tenant <> ''),
             audit_partition  text NOT NULL,
             occurred_at      timestamptz NOT NULL,
             received_at      timestamptz NOT NULL DEFAULT now(),
