@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 
 identity=http://localhost:5100
 resource=${2:-http://localhost:5200/mcp}
-# The quota API takes its own scopes (quota:admin is granted to operators only).
+# The quota and audit APIs take their own scopes (quota:admin is granted to operators only).
 case "$resource" in
   http://localhost:5300) scope="quota:read quota:admin" ;;
+  http://localhost:5500) scope="audit:read" ;;
   *) scope="mcp:tools" ;;
 esac
 settings=AppHost/appsettings.Development.json

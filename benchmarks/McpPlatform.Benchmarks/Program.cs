@@ -15,6 +15,7 @@ var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCa
     ["noisy-neighbour"] = new NoisyNeighbourScenario(),
     ["embeddings"] = new EmbeddingsScenario(),
     ["vector-store"] = new VectorStoreScenario(),
+    ["audit-ingest"] = new AuditIngestScenario(),
 };
 
 var options = BenchmarkOptions.Parse(args);
