@@ -42,19 +42,23 @@ public static class Extensions
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Logging.AddOpenTelemetry(logging =>
-        {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
+        // The platform pipeline is tenant-free at the source (Telemetry/, docs/telemetry.md):
+        // classified log values are erased for every provider, and what OpenTelemetry exports
+        // passes allow-lists first. Tenant data goes to the audit pipeline, never here.
+        builder.Logging.AddPlatformRedaction();
+        builder.Logging.AddOpenTelemetry(logging => logging.AddPlatformLogRules());
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
+                .AddPlatformMetricRules()
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
+                .AddRuntimeInstrumentation()
+                .AddMeter(PlatformTelemetryExtensions.McpSdkSource))
             .WithTracing(tracing => tracing
+                .AddPlatformSpanRules()
                 .AddSource(builder.Environment.ApplicationName)
+                .AddSource(PlatformTelemetryExtensions.McpSdkSource)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Health probes run every few seconds; tracing them drowns real calls.
                     aspnet.Filter = context => !IsHealthPath(context.Request.Path))

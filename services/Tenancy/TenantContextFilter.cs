@@ -1,12 +1,11 @@
 using McpPlatform.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpPlatform.Tenancy;
 
-/// <summary>Builds the <see cref="TenantContext"/> before every tool call and scopes logs with it.</summary>
+/// <summary>Builds the <see cref="TenantContext"/> before every tool call.</summary>
 internal static class TenantContextFilter
 {
     public static McpRequestHandler<CallToolRequestParams, CallToolResult> Create(
@@ -27,17 +26,9 @@ internal static class TenantContextFilter
         var services = request.Services ?? throw new InvalidOperationException("The MCP request has no service scope.");
         services.GetRequiredService<TenantContextAccessor>().Current = tenant;
 
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("McpPlatform.ToolCall");
-        using (logger.BeginScope(new Dictionary<string, object>
-        {
-            [PlatformClaims.TenantId] = tenant.TenantId,
-            [PlatformClaims.Subject] = tenant.PrincipalId,
-            [PlatformClaims.PrincipalType] = tenant.PrincipalType,
-            [PlatformClaims.InvocationId] = tenant.InvocationId,
-            ["tool"] = request.Params?.Name ?? string.Empty,
-        }))
-        {
-            return await next(request, cancellationToken);
-        }
+        // No log scope with the tenant: scopes reach every logging provider (the console too,
+        // which the dashboard shows), and tenant identity belongs to the audit pipeline only
+        // (docs/telemetry.md). Code that needs the tenant takes the TenantContext.
+        return await next(request, cancellationToken);
     };
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using McpPlatform.Core;
 using McpPlatform.Downstream.Extensions;
+using McpPlatform.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.Downstream.Apis;
@@ -40,7 +41,7 @@ public sealed class CallLog
 }
 
 /// <summary>The sample API's endpoints.</summary>
-public static class EchoApi
+public static partial class EchoApi
 {
     private const int MaxMessageLength = 1000;
 
@@ -76,7 +77,12 @@ public static class EchoApi
             request.Message,
             time.GetUtcNow());
         log.Add(record);
-        logger.LogInformation("Echo for invocation {InvocationId} by actor {Actor}.", record.InvocationId, record.Actor);
+        LogEcho(logger, record.InvocationId, record.Actor);
         return TypedResults.Ok(record);
     }
+
+    // The invocation id is chosen by the tenant's client, so it is classified and erased from
+    // platform logs; the actor is the MCP server's own client id.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Echo for invocation {InvocationId} by actor {Actor}.")]
+    private static partial void LogEcho(ILogger logger, [TenantContent] string invocationId, string actor);
 }

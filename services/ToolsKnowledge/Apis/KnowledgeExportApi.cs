@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using McpPlatform.Core;
+using McpPlatform.ServiceDefaults.Telemetry;
 using McpPlatform.Tenancy;
 using McpPlatform.ToolsKnowledge.Services;
 
@@ -92,8 +93,8 @@ public static partial class KnowledgeExportApi
     private static partial Regex PartitionShape();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Operator {OperatorId} exported the knowledge of tenant {TenantId} ({Documents} documents, export {InvocationId}).")]
-    private static partial void LogExported(ILogger logger, string operatorId, string tenantId, string invocationId, int documents);
+    private static partial void LogExported(ILogger logger, [TenantIdentity] string operatorId, [TenantIdentity] string tenantId, [TenantContent] string invocationId, int documents);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Operator {OperatorId} could not export the knowledge of tenant {TenantId} (export {InvocationId}): {Code}.")]
-    private static partial void LogExportFailed(ILogger logger, string operatorId, string tenantId, string invocationId, string code);
+    private static partial void LogExportFailed(ILogger logger, [TenantIdentity] string operatorId, [TenantIdentity] string tenantId, [TenantContent] string invocationId, string code);
 }

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Compliance.Classification;
+
+namespace McpPlatform.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// The platform's data classes. Values carrying one of them never reach the platform telemetry
+/// pipeline in clear: the redactor registered by <c>AddServiceDefaults</c> erases them from logs,
+/// and the pipeline's allow-lists keep them out of spans and metrics. Tenant data that someone
+/// needs goes to the tenant audit pipeline instead (docs/telemetry.md).
+/// </summary>
+public static class PlatformTaxonomy
+{
+    /// <summary>Name of the taxonomy, as it appears in redaction configuration.</summary>
+    public const string Name = "McpPlatform";
+
+    /// <summary>Identifies a tenant or one of its principals: tenant id or name, user id, agent client id, e-mail.</summary>
+    public static DataClassification TenantIdentity { get; } = new(Name, nameof(TenantIdentity));
+
+    /// <summary>What a tenant sent or stores: tool arguments, document text, queries, client-chosen ids.</summary>
+    public static DataClassification Content { get; } = new(Name, nameof(Content));
+
+    /// <summary>Credentials and keys: tokens, client secrets, passwords, partition keys.</summary>
+    public static DataClassification Secret { get; } = new(Name, nameof(Secret));
+
+    /// <summary>Every class above: what the platform pipeline's redactor erases.</summary>
+    public static DataClassificationSet All { get; } = new(TenantIdentity, Content, Secret);
+}
+
+/// <summary>Marks a log parameter or property as <see cref="PlatformTaxonomy.TenantIdentity"/>.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter | AttributeTargets.ReturnValue, AllowMultiple = true)]
+public sealed class TenantIdentityAttribute : DataClassificationAttribute
+{
+    /// <summary>Classifies the target as tenant-identifying.</summary>
+    public TenantIdentityAttribute()
+        : base(PlatformTaxonomy.TenantIdentity)
+    {
+    }
+}
+
+/// <summary>Marks a log parameter or property as <see cref="PlatformTaxonomy.Content"/>.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter | AttributeTargets.ReturnValue, AllowMultiple = true)]
+public sealed class TenantContentAttribute : DataClassificationAttribute
+{
+    /// <summary>Classifies the target as tenant content.</summary>
+    public TenantContentAttribute()
+        : base(PlatformTaxonomy.Content)
+    {
+    }
+}
+
+/// <summary>Marks a log parameter or property as <see cref="PlatformTaxonomy.Secret"/>.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter | AttributeTargets.ReturnValue, AllowMultiple = true)]
+public sealed class SecretAttribute : DataClassificationAttribute
+{
+    /// <summary>Classifies the target as a secret.</summary>
+    public SecretAttribute()
+        : base(PlatformTaxonomy.Secret)
+    {
+    }
+}
