@@ -1,0 +1,100 @@
+using McpPlatform.Core;
+using McpPlatform.Tenancy.Audit;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpPlatform.Tenancy.Tests.Audit;
+
+/// <summary>The emitter's spool on a real folder: bounded, whole segments only, recovered in order, one owner.</summary>
+public sealed class AuditSpoolTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"audit-spool-test-{Guid.NewGuid():N}");
+
+    [Fact]
+    public void TryAppend_PastTheCap_RefusesTheSegmentAndKeepsWhatIsSpooled()
+    {
+        using var spool = new AuditSpool(_folder, maxBytes: 4096, NullLogger.Instance);
+        var first = Records(3);
+        spool.TryAppend(first).ShouldBeTrue();
+        var used = spool.Bytes;
+        used.ShouldBeGreaterThan(0);
+
+        spool.TryAppend(Records(40)).ShouldBeFalse("40 more records do not fit in 4 KiB");
+        spool.Bytes.ShouldBe(used);
+        var segment = spool.Segments().ShouldHaveSingleItem();
+        spool.Read(segment).Select(r => r.Id).ShouldBe(first.Select(r => r.Id));
+
+        spool.Delete(segment);
+        spool.Bytes.ShouldBe(0);
+        spool.TryAppend(Records(3)).ShouldBeTrue("space freed by a delivered segment is usable again");
+    }
+
+    [Fact]
+    public void NewSpool_OnAFolderWithLeftovers_DropsPartialWritesAndKeepsWholeSegmentsInOrder()
+    {
+        var a = Records(2);
+        var b = Records(2);
+        using (var spool = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance))
+        {
+            spool.TryAppend(a).ShouldBeTrue();
+            spool.TryAppend(b).ShouldBeTrue();
+        }
+
+        // A write that crashed before its rename: never shipped, since it may be truncated.
+        File.WriteAllText(Path.Combine(_folder, "0000000000000003.jsonl.tmp"), "{\"id\": \"trunc");
+
+        using var restarted = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
+        Directory.EnumerateFiles(_folder, "*.tmp").ShouldBeEmpty();
+        var segments = restarted.Segments();
+        segments.Count.ShouldBe(2);
+        segments.SelectMany(restarted.Read).Select(r => r.Id).ShouldBe(a.Concat(b).Select(r => r.Id));
+
+        var c = Records(1);
+        restarted.TryAppend(c).ShouldBeTrue();
+        restarted.Read(restarted.Segments()[^1]).Single().Id.ShouldBe(c[0].Id, "new segments sort after the recovered ones");
+    }
+
+    [Fact]
+    public void SecondOwner_OfTheSameFolder_GetsItsOwnSibling()
+    {
+        using var first = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
+        using var second = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
+        second.Folder.ShouldNotBe(first.Folder);
+        second.Folder.ShouldStartWith(_folder);
+
+        first.TryAppend(Records(1)).ShouldBeTrue();
+        second.Segments().ShouldBeEmpty("one process never ships (and deletes) another's segments");
+    }
+
+    [Fact]
+    public void DeadLetters_CountAgainstTheCap()
+    {
+        using var spool = new AuditSpool(_folder, maxBytes: 4096, NullLogger.Instance);
+        spool.DeadLetter(Records(8), "test");
+        spool.Bytes.ShouldBeGreaterThan(0);
+        spool.TryAppend(Records(8)).ShouldBeFalse("refused records kept for inspection use the same budget");
+    }
+
+    public void Dispose()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), Path.GetFileName(_folder) + "*"))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static AuditRecord[] Records(int count) =>
+    [
+        .. Enumerable.Range(0, count).Select(i => new AuditRecord
+        {
+            Id = Guid.CreateVersion7(),
+            OccurredAt = DateTimeOffset.UtcNow,
+            TenantId = "tenant-a",
+            AuditPartition = "tenant-a",
+            PrincipalId = "agent-1",
+            PrincipalType = PrincipalTypes.Agent,
+            InvocationId = $"call-{i}",
+            Tool = "whoami",
+            Outcome = AuditOutcomes.Success,
+        }),
+    ];
+}
