@@ -52,6 +52,9 @@ public static class McpServerHostingExtensions
         builder.Services.AddSingleton<IAuthorizationHandler, McpCallerRequirementHandler>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, McpForbiddenResultHandler>();
 
+        builder.Services.AddOptions<McpSchedulingOptions>().Bind(builder.Configuration.GetSection(McpSchedulingOptions.SectionName));
+        builder.Services.AddSingleton<TenantFairScheduler>();
+
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<TenantContextAccessor>();
         builder.Services.AddScoped(services => services.GetRequiredService<TenantContextAccessor>().Current
@@ -68,7 +71,10 @@ public static class McpServerHostingExtensions
             .WithRequestFilters(filters => filters.AddCallToolFilter(TenantContextFilter.Create));
     }
 
-    /// <summary>Maps the MCP endpoint at <c>/mcp</c> behind authentication and the caller policy.</summary>
+    /// <summary>
+    /// Maps the MCP endpoint at <c>/mcp</c> behind authentication, the caller policy and the
+    /// per-tenant fair scheduler (<see cref="TenantFairScheduler"/>).
+    /// </summary>
     /// <param name="app">The built application.</param>
     /// <returns>The endpoint convention builder.</returns>
     public static IEndpointConventionBuilder MapPlatformMcp(this WebApplication app)
@@ -76,6 +82,7 @@ public static class McpServerHostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<TenantFairSchedulingMiddleware>();
         return app.MapMcp(McpConventions.Path).RequireAuthorization(CallerPolicy);
     }
 }

@@ -1,0 +1,211 @@
+using McpPlatform.Core;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace McpPlatform.Tenancy;
+
+/// <summary>How many MCP requests one instance runs at once (configuration section <c>Mcp:Scheduling</c>).</summary>
+public sealed class McpSchedulingOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Mcp:Scheduling";
+
+    /// <summary>
+    /// Requests running at once in this instance; 0 (default) means twice the processor count.
+    /// Quota's concurrency caps bound a tenant's slots across the platform, not its share of this
+    /// instance's CPU: a tenant with sub-millisecond calls fills the CPU within its cap. This
+    /// bound, with fair queuing across tenants, keeps a flood from queueing other tenants' calls
+    /// behind it. Raise it for servers whose tools mostly wait on I/O.
+    /// </summary>
+    public int Workers { get; set; }
+
+    /// <summary>Requests one tenant may have waiting in this instance; beyond it the request gets 503 with Retry-After.</summary>
+    public int MaxQueuedPerTenant { get; set; } = 1024;
+
+    /// <summary>The effective number of workers.</summary>
+    public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount * 2;
+}
+
+/// <summary>
+/// Runs at most <see cref="McpSchedulingOptions.EffectiveWorkers"/> MCP requests at once and,
+/// when they are all busy, hands each freed slot to the waiting tenant with the fewest requests
+/// running (ties in round-robin order), so a tenant with one waiting request is served before a
+/// flooding tenant's backlog. Uncontended, a request takes a slot without waiting.
+/// </summary>
+public sealed class TenantFairScheduler
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Queue<TaskCompletionSource<bool>>> _queues = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> _ring = new();
+    private readonly Dictionary<string, int> _runningByTenant = new(StringComparer.Ordinal);
+    private readonly int _workers;
+    private readonly int _maxQueued;
+    private int _running;
+
+    /// <summary>Creates the scheduler.</summary>
+    /// <param name="options">Scheduling options.</param>
+    public TenantFairScheduler(IOptions<McpSchedulingOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _workers = options.Value.EffectiveWorkers;
+        _maxQueued = Math.Max(1, options.Value.MaxQueuedPerTenant);
+    }
+
+    /// <summary>Requests running now.</summary>
+    public int Running
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _running;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for a slot. Returns false when the tenant already has the maximum number of requests
+    /// waiting. A true result must be paired with exactly one <see cref="Exit"/> for the same tenant.
+    /// </summary>
+    /// <param name="tenant">The caller's tenant (from the validated token).</param>
+    /// <param name="cancellationToken">The request's abort token.</param>
+    /// <returns>Whether a slot was taken.</returns>
+    public async ValueTask<bool> EnterAsync(string tenant, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<bool> waiter;
+        lock (_gate)
+        {
+            if (_running < _workers && _ring.Count == 0)
+            {
+                _running++;
+                _runningByTenant[tenant] = _runningByTenant.GetValueOrDefault(tenant) + 1;
+                return true;
+            }
+
+            if (!_queues.TryGetValue(tenant, out var queue))
+            {
+                queue = new Queue<TaskCompletionSource<bool>>();
+                _queues[tenant] = queue;
+            }
+
+            if (queue.Count >= _maxQueued)
+            {
+                return false;
+            }
+
+            if (queue.Count == 0)
+            {
+                _ring.AddLast(tenant);
+            }
+
+            waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            queue.Enqueue(waiter);
+        }
+
+        // A waiter cancelled after being handed a slot still owns it: TrySetCanceled fails then,
+        // the await returns true and the caller exits normally.
+        await using (cancellationToken.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetCanceled(), waiter))
+        {
+            return await waiter.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Frees the tenant's slot: to the waiting tenant with the fewest running, or back to the pool.</summary>
+    /// <param name="tenant">The tenant given to <see cref="EnterAsync"/>.</param>
+    public void Exit(string tenant)
+    {
+        lock (_gate)
+        {
+            var left = _runningByTenant.GetValueOrDefault(tenant) - 1;
+            if (left > 0)
+            {
+                _runningByTenant[tenant] = left;
+            }
+            else
+            {
+                _runningByTenant.Remove(tenant);
+            }
+
+            while (Next() is { } node)
+            {
+                var queue = _queues[node.Value];
+                var waiter = queue.Dequeue();
+                _ring.Remove(node);
+                if (queue.Count > 0)
+                {
+                    _ring.AddLast(node);
+                }
+                else
+                {
+                    _queues.Remove(node.Value);
+                }
+
+                // Cancelled waiters are skipped; the slot goes on to the next one.
+                if (waiter.TrySetResult(true))
+                {
+                    _runningByTenant[node.Value] = _runningByTenant.GetValueOrDefault(node.Value) + 1;
+                    return;
+                }
+            }
+
+            _running--;
+        }
+    }
+
+    // The waiting tenant with the fewest running requests; the earliest in the ring on a tie.
+    private LinkedListNode<string>? Next()
+    {
+        LinkedListNode<string>? best = null;
+        var fewest = int.MaxValue;
+        for (var node = _ring.First; node is not null; node = node.Next)
+        {
+            var running = _runningByTenant.GetValueOrDefault(node.Value);
+            if (running < fewest)
+            {
+                (best, fewest) = (node, running);
+            }
+        }
+
+        return best;
+    }
+}
+
+/// <summary>Puts authenticated MCP requests through <see cref="TenantFairScheduler"/>.</summary>
+internal sealed class TenantFairSchedulingMiddleware(RequestDelegate next, TenantFairScheduler scheduler)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var tenant = context.User.FindFirst(PlatformClaims.TenantId)?.Value;
+        if (tenant is null || !context.Request.Path.StartsWithSegments(McpConventions.Path, StringComparison.Ordinal))
+        {
+            await next(context);
+            return;
+        }
+
+        bool entered;
+        try
+        {
+            entered = await scheduler.EnterAsync(tenant, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (!entered)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            scheduler.Exit(tenant);
+        }
+    }
+}
