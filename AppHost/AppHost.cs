@@ -30,6 +30,27 @@ var auditAppPassword = builder.AddParameter(AuditDatabaseRoles.AppPasswordParame
 
 var identityDatabase = infrastructure.Databases[InfrastructureResources.IdentityDatabase];
 
+// collector-platform receives every service's telemetry (PlatformServiceExtensions points them at
+// it), checks it against the tenant-free rule and forwards it to the dashboard. Known tenant and
+// principal values let it recognise leaks; in Development it also keeps recent batches as received.
+var collectorPlatform = builder.AddPlatformService<Projects.McpPlatform_CollectorPlatform>(PlatformServices.CollectorPlatform);
+if (builder.Environment.IsDevelopment())
+{
+    string[] knownValues =
+    [
+        DemoDirectory.ContosoTenantId, DemoDirectory.ContosoSlug, DemoDirectory.ContosoAgentClientId,
+        DemoDirectory.ContosoUserId, DemoDirectory.ContosoUserName, DemoDirectory.FabrikamTenantId,
+        DemoDirectory.FabrikamSlug, DemoDirectory.FabrikamAgentClientId, DemoDirectory.FabrikamUserId,
+        DemoDirectory.FabrikamUserName,
+    ];
+    for (var i = 0; i < knownValues.Length; i++)
+    {
+        collectorPlatform.WithEnvironment($"CollectorPlatform__KnownTenantValues__{i}", knownValues[i]);
+    }
+
+    collectorPlatform.WithEnvironment("CollectorPlatform__ReceivedBufferSize", "500");
+}
+
 var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(InfrastructureResources.DbMigrator)
     .WithReference(infrastructure.Postgres)
     .WaitFor(infrastructure.Postgres)

@@ -23,6 +23,15 @@ internal static class PlatformServiceExtensions
             // Without a launch profile nothing else tells the service its environment.
             project.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
                 .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName);
+
+            // Platform telemetry goes to collector-platform, which checks it again and forwards it
+            // to the dashboard (docs/telemetry.md); only the collector itself exports to the
+            // dashboard directly. Set after Aspire's own OTLP settings, so these win.
+            if (service != PlatformServices.CollectorPlatform)
+            {
+                project.WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PlatformServices.CollectorPlatform.LocalOrigin)
+                    .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+            }
         }
 
         return project;

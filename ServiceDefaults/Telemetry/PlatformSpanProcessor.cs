@@ -20,6 +20,11 @@ public sealed class PlatformSpanProcessor : BaseProcessor<Activity>
         ArgumentNullException.ThrowIfNull(data);
         // Baggage arrives from callers (W3C baggage header) and would be forwarded on every
         // outgoing call; no platform decision depends on it, so none is allowed.
+        DropBaggage(data);
+    }
+
+    private static void DropBaggage(Activity data)
+    {
         List<string>? baggage = null;
         foreach (var item in data.Baggage)
         {
@@ -36,6 +41,7 @@ public sealed class PlatformSpanProcessor : BaseProcessor<Activity>
     public override void OnEnd(Activity data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        DropBaggage(data);
         List<string>? drop = null;
         foreach (ref readonly var tag in data.EnumerateTagObjects())
         {
@@ -56,16 +62,63 @@ public sealed class PlatformSpanProcessor : BaseProcessor<Activity>
         }
 
         RenameHttpSpan(data);
+
+        // Events cannot be changed or removed once added. Exceptions are made safe when they are
+        // recorded (ExceptionTags); a span with any other event carrying a non-allowed value is
+        // withheld from export as a whole rather than exported with it.
         foreach (var activityEvent in data.Events)
         {
-            ScrubTags(activityEvent.Tags, activityEvent.Name == ExceptionEvent);
-        }
-
-        foreach (var link in data.Links)
-        {
-            ScrubTags(link.Tags ?? [], isException: false);
+            foreach (var tag in activityEvent.Tags)
+            {
+                if (!IsAllowed(tag.Key, tag.Value) && !IsScrubbedExceptionTag(tag))
+                {
+                    data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                    Interlocked.Increment(ref s_withheld);
+                    return;
+                }
+            }
         }
     }
+
+    /// <summary>Spans withheld from export because an event carried a value outside the allow-list.</summary>
+    public static long Withheld => Interlocked.Read(ref s_withheld);
+
+    private static long s_withheld;
+
+    /// <summary>The exception message and stack trace as exported: replaced at recording time.</summary>
+    public const string RemovedText = "(removed by the platform pipeline; see exception.fingerprint)";
+
+    private static readonly ActivityListener s_exceptionListener = new()
+    {
+        ShouldListenTo = _ => true,
+        ExceptionRecorder = ExceptionTags,
+    };
+
+    static PlatformSpanProcessor() => ActivitySource.AddActivityListener(s_exceptionListener);
+
+    /// <summary>
+    /// Runs inside <see cref="Activity.AddException"/> before the event exists: keeps only allowed
+    /// tags and sets message and stack trace to <see cref="RemovedText"/> (so the defaults, which
+    /// quote the exception's text, are not added), plus the type and a fingerprint.
+    /// </summary>
+    private static void ExceptionTags(Activity activity, Exception exception, ref TagList tags)
+    {
+        for (var i = tags.Count - 1; i >= 0; i--)
+        {
+            if (!IsAllowed(tags[i].Key, tags[i].Value))
+            {
+                tags.RemoveAt(i);
+            }
+        }
+
+        tags.Add("exception.message", RemovedText);
+        tags.Add("exception.stacktrace", RemovedText);
+        tags.Add(PlatformTelemetryKeys.ExceptionType, exception.GetType().FullName);
+        tags.Add(PlatformTelemetryKeys.ExceptionFingerprint, ExceptionFingerprint.Of(exception));
+    }
+
+    private static bool IsScrubbedExceptionTag(KeyValuePair<string, object?> tag) =>
+        tag.Key is "exception.message" or "exception.stacktrace" && (tag.Value as string) == RemovedText;
 
     /// <summary>Whether an attribute may leave the service.</summary>
     /// <param name="key">Attribute key.</param>
@@ -86,27 +139,5 @@ public sealed class PlatformSpanProcessor : BaseProcessor<Activity>
         data.DisplayName = data.GetTagItem("http.route") is string route && data.Kind == ActivityKind.Server
             ? $"{method} {route}"
             : method;
-    }
-
-    private static void ScrubTags(IEnumerable<KeyValuePair<string, object?>> tags, bool isException)
-    {
-        // Event and link tags are an ActivityTagsCollection whenever the SDKs create them; a
-        // read-only set would be left to collector-platform, which checks events again.
-        if (tags is not ActivityTagsCollection collection)
-        {
-            return;
-        }
-
-        if (isException)
-        {
-            var type = collection.TryGetValue("exception.type", out var t) ? t as string : null;
-            var stack = collection.TryGetValue("exception.stacktrace", out var s) ? s as string : null;
-            collection[PlatformTelemetryKeys.ExceptionFingerprint] = ExceptionFingerprint.Of(type, stack);
-        }
-
-        foreach (var key in collection.Where(tag => !IsAllowed(tag.Key, tag.Value)).Select(tag => tag.Key).ToList())
-        {
-            collection.Remove(key);
-        }
     }
 }

@@ -40,6 +40,8 @@ public static class PlatformTelemetryKeys
         "network.protocol.name", "network.protocol.version", "network.transport", "error.type",
         "mcp.method.name", "mcp.protocol.version", "gen_ai.tool.name", "gen_ai.operation.name", "rpc.response.status_code",
         "gc.heap.generation", "dotnet.gc.heap.generation", "outcome", "reason",
+        // collector-platform's own metrics: the emitting platform service, signal and finding kind.
+        "service", "signal", "kind",
     ];
 
     /// <summary>Resource attributes collector-platform accepts (set by the SDK and Aspire, never by tenants).</summary>

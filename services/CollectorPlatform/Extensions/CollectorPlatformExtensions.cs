@@ -1,0 +1,51 @@
+using McpPlatform.CollectorPlatform.Apis;
+using McpPlatform.CollectorPlatform.Ingest;
+using McpPlatform.Core;
+using OpenTelemetry.Instrumentation.AspNetCore;
+
+namespace McpPlatform.CollectorPlatform.Extensions;
+
+/// <summary>Registration of collector-platform's services.</summary>
+public static class CollectorPlatformExtensions
+{
+    /// <summary>Adds the checker, stores, aggregator and forwarder.</summary>
+    /// <param name="builder">The service's host builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IHostApplicationBuilder AddCollectorPlatformServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<CollectorPlatformOptions>()
+            .Bind(builder.Configuration.GetSection(CollectorPlatformOptions.SectionName))
+            .Validate(o => o.MaxRequestBytes > 0, "CollectorPlatform:MaxRequestBytes must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TenantFreeChecker>();
+        builder.Services.AddSingleton<FindingsStore>();
+        builder.Services.AddSingleton<ToolCallStats>();
+        builder.Services.AddSingleton<ReceivedStore>();
+        builder.Services.AddSingleton<DashboardForwarder>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DashboardForwarder>());
+        builder.Services.AddSingleton<IngestServices>();
+        builder.Services.AddHttpClient(DashboardForwarder.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(CollectorMeters.Name));
+        // Ingest requests would otherwise become spans of their own, exported back to the dashboard
+        // every few seconds per service: noise about the pipeline instead of the platform.
+        builder.Services.Configure<AspNetCoreTraceInstrumentationOptions>(options => options.Filter = context =>
+            !context.Request.Path.StartsWithSegments("/v1")
+            && !context.Request.Path.StartsWithSegments(HealthEndpoints.Health)
+            && !context.Request.Path.StartsWithSegments(HealthEndpoints.Alive));
+        return builder;
+    }
+
+    /// <summary>Maps the OTLP receivers and the operator API.</summary>
+    /// <param name="app">The built application.</param>
+    /// <returns>The same application.</returns>
+    public static WebApplication MapCollectorPlatform(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapOtlpIngestApi();
+        app.MapCollectorApi();
+        return app;
+    }
+}

@@ -1,0 +1,10 @@
+using McpPlatform.CollectorPlatform.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddCollectorPlatformServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapCollectorPlatform();
+app.Run();
