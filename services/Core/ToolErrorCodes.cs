@@ -13,6 +13,12 @@ public static class ToolErrorCodes
     /// <summary>Text is not valid Unicode (an unpaired surrogate), so it cannot be stored or embedded faithfully.</summary>
     public const string InvalidText = "request.invalid_text";
 
+    /// <summary>The identity service refused the token exchange for a downstream call.</summary>
+    public const string ExchangeRefused = "identity.exchange_refused";
+
+    /// <summary>The downstream API could not be reached or answered with an error.</summary>
+    public const string DownstreamUnavailable = "downstream.unavailable";
+
     /// <summary>The document is larger than the ingest limit; split it into several documents.</summary>
     public const string DocumentTooLarge = "knowledge.document_too_large";
 
@@ -33,5 +39,5 @@ public static class ToolErrorCodes
 
     /// <summary>Every code above.</summary>
     public static readonly IReadOnlyList<string> All =
-        [InvalidArgument, InvalidText, DocumentTooLarge, DocumentNotFound, CapacityExceeded, NotProvisioned, ExportTooLarge, Unavailable];
+        [InvalidArgument, InvalidText, ExchangeRefused, DownstreamUnavailable, DocumentTooLarge, DocumentNotFound, CapacityExceeded, NotProvisioned, ExportTooLarge, Unavailable];
 }

@@ -86,6 +86,9 @@ public static class ToolsKnowledgeExtensions
     {
         var limits = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KnowledgeToolOptions>>().Value;
         app.MapPlatformMcp().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(limits.MaxRequestBodyBytes));
+        // After authentication and authorization (added by MapPlatformMcp), before the MCP endpoint.
+        app.UseWhen(context => context.Request.Path.Equals(McpConventions.Path, StringComparison.Ordinal),
+            mcp => mcp.UseMiddleware<InvalidTextMiddleware>());
         app.MapKnowledgeExportApi();
         return app;
     }
