@@ -1,6 +1,7 @@
 using McpPlatform.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,14 @@ public static class Extensions
         // classified log values are erased for every provider, and what OpenTelemetry exports
         // passes allow-lists first. Tenant data goes to the audit pipeline, never here.
         builder.Logging.AddPlatformRedaction();
+
+        // OpenTelemetry's standard switch (OTEL_SDK_DISABLED) turns the SDK off altogether: the
+        // "telemetry off" baseline of the telemetry-overhead benchmark. Redaction stays on.
+        if (builder.Configuration.GetValue<bool>("OTEL_SDK_DISABLED"))
+        {
+            return builder;
+        }
+
         builder.Logging.AddOpenTelemetry(logging => logging.AddPlatformLogRules());
 
         builder.Services.AddOpenTelemetry()

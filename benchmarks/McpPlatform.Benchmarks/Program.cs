@@ -16,6 +16,8 @@ var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCa
     ["embeddings"] = new EmbeddingsScenario(),
     ["vector-store"] = new VectorStoreScenario(),
     ["audit-ingest"] = new AuditIngestScenario(),
+    ["knowledge-cache"] = new KnowledgeCacheScenario(),
+    ["telemetry-overhead"] = new TelemetryOverheadScenario(),
 };
 
 var options = BenchmarkOptions.Parse(args);
