@@ -216,9 +216,13 @@ public sealed partial class KnowledgeService(
     internal static DocumentContent Content(StoredDocument document) =>
         new(View(document.Document), [.. document.Chunks.OrderBy(chunk => chunk.Index).Select(chunk => chunk.Text)]);
 
-    /// <summary>Trimmed, white-space runs collapsed to one space, Unicode NFC: spellings that embed identically share a cache entry.</summary>
+    /// <summary>
+    /// Trimmed, white-space runs collapsed to one space: spellings that embed identically share a
+    /// cache entry. No Unicode normalisation: the services run with invariant globalization, where
+    /// it does nothing for non-ASCII text. Case is kept (the OpenAI-compatible provider is cased).
+    /// </summary>
     internal static string NormalizeQuery(string query) =>
-        WhiteSpace().Replace(query.Trim(), " ").Normalize(NormalizationForm.FormC);
+        WhiteSpace().Replace(query.Trim(), " ");
 
     /// <summary>Re-ingesting the same title without an id replaces the same document.</summary>
     internal static string DerivedDocumentId(string title) =>
