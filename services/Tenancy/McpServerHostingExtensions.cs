@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore.Authentication;
 using ModelContextProtocol.Authentication;
 using ModelContextProtocol.Protocol;
@@ -72,8 +73,8 @@ public static class McpServerHostingExtensions
     }
 
     /// <summary>
-    /// Maps the MCP endpoint at <c>/mcp</c> behind authentication, the caller policy and the
-    /// per-tenant fair scheduler (<see cref="TenantFairScheduler"/>).
+    /// Maps the MCP endpoint at <c>/mcp</c> behind authentication, the caller policy and, when
+    /// <c>Mcp:Scheduling:Workers</c> is set, the per-tenant fair scheduler (<see cref="TenantFairScheduler"/>).
     /// </summary>
     /// <param name="app">The built application.</param>
     /// <returns>The endpoint convention builder.</returns>
@@ -82,7 +83,11 @@ public static class McpServerHostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMiddleware<TenantFairSchedulingMiddleware>();
+        if (app.Services.GetRequiredService<IOptions<McpSchedulingOptions>>().Value.Enabled)
+        {
+            app.UseMiddleware<TenantFairSchedulingMiddleware>();
+        }
+
         return app.MapMcp(McpConventions.Path).RequireAuthorization(CallerPolicy);
     }
 }

@@ -11,23 +11,27 @@ public sealed class McpSchedulingOptions
     public const string SectionName = "Mcp:Scheduling";
 
     /// <summary>
-    /// Requests running at once in this instance; 0 (default) means twice the processor count.
-    /// Quota's concurrency caps bound a tenant's slots across the platform, not its share of this
-    /// instance's CPU: a tenant with sub-millisecond calls fills the CPU within its cap. This
-    /// bound, with fair queuing across tenants, keeps a flood from queueing other tenants' calls
-    /// behind it. Raise it for servers whose tools mostly wait on I/O.
+    /// Requests running at once in this instance; 0 (default) turns scheduling off. Quota's
+    /// concurrency caps bound a tenant's slots across the platform, not its share of this
+    /// instance's CPU: a tenant with sub-millisecond calls fills the CPU within its cap. A bound
+    /// here, with fair queuing across tenants, keeps such a flood from queueing other tenants'
+    /// calls behind it — but a flooding tenant's excess calls then wait in line instead of being
+    /// denied by quota whenever this bound is below its concurrency cap (measured in
+    /// docs/benchmarks.md, "Noisy neighbour"). Set it (e.g. twice the cores) on CPU-bound servers
+    /// where latency isolation matters more than immediate denials; leave it off for servers
+    /// whose tools mostly wait on I/O.
     /// </summary>
     public int Workers { get; set; }
 
     /// <summary>Requests one tenant may have waiting in this instance; beyond it the request gets 503 with Retry-After.</summary>
     public int MaxQueuedPerTenant { get; set; } = 1024;
 
-    /// <summary>The effective number of workers.</summary>
-    public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount * 2;
+    /// <summary>Whether requests go through <see cref="TenantFairScheduler"/> at all.</summary>
+    public bool Enabled => Workers > 0;
 }
 
 /// <summary>
-/// Runs at most <see cref="McpSchedulingOptions.EffectiveWorkers"/> MCP requests at once and,
+/// Runs at most <see cref="McpSchedulingOptions.Workers"/> MCP requests at once and,
 /// when they are all busy, hands each freed slot to the waiting tenant with the fewest requests
 /// running (ties in round-robin order), so a tenant with one waiting request is served before a
 /// flooding tenant's backlog. Uncontended, a request takes a slot without waiting.
@@ -47,7 +51,7 @@ public sealed class TenantFairScheduler
     public TenantFairScheduler(IOptions<McpSchedulingOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _workers = options.Value.EffectiveWorkers;
+        _workers = Math.Max(1, options.Value.Workers);
         _maxQueued = Math.Max(1, options.Value.MaxQueuedPerTenant);
     }
 
