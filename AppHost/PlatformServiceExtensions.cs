@@ -1,4 +1,5 @@
 using McpPlatform.Core;
+using Microsoft.Extensions.Hosting;
 
 namespace McpPlatform.AppHost;
 
@@ -26,12 +27,40 @@ internal static class PlatformServiceExtensions
 
             // Platform telemetry goes to collector-platform, which checks it again and forwards it
             // to the dashboard (docs/telemetry.md); only the collector itself exports to the
-            // dashboard directly. Set after Aspire's own OTLP settings, so these win.
+            // dashboard directly.
             if (service != PlatformServices.CollectorPlatform)
             {
-                project.WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PlatformServices.CollectorPlatform.LocalOrigin)
-                    .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+                project.WithPlatformCollectorExport(builder, service);
             }
+        }
+
+        return project;
+    }
+
+    /// <summary>
+    /// Points a service's OTLP exporter at collector-platform. Aspire writes its own OTLP settings
+    /// (the dashboard) last, over any WithEnvironment value, for resources that carry its OTLP
+    /// annotation; so the annotation is removed and the settings Aspire would give are set here,
+    /// with the collector as the endpoint.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPlatformCollectorExport(
+        this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, PlatformService service)
+    {
+        foreach (var annotation in project.Resource.Annotations.OfType<OtlpExporterAnnotation>().ToList())
+        {
+            project.Resource.Annotations.Remove(annotation);
+        }
+
+        project.WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PlatformServices.CollectorPlatform.LocalOrigin)
+            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .WithEnvironment("OTEL_SERVICE_NAME", service.ResourceName)
+            .WithEnvironment("OTEL_RESOURCE_ATTRIBUTES", $"service.instance.id={service.ResourceName}");
+        if (builder.Environment.IsDevelopment())
+        {
+            // Aspire's development cadence: telemetry shows up within a second.
+            project.WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "1000")
+                .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "1000")
+                .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "1000");
         }
 
         return project;
