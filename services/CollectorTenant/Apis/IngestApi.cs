@@ -97,6 +97,11 @@ public static partial class IngestApi
             return ("record.id_missing", "id is required (a UUID assigned once when the record is created).");
         }
 
+        if (string.IsNullOrEmpty(record.Kind))
+        {
+            return ("record.kind_missing", $"kind is required ('{AuditKinds.ToolCall}').");
+        }
+
         if (record.Kind != AuditKinds.ToolCall)
         {
             return ("record.kind_forbidden", $"Senders write '{AuditKinds.ToolCall}' records only; grant events are written by the collector.");

@@ -267,9 +267,15 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         DurationMs = reader.GetDouble(14),
         TraceId = reader.IsDBNull(15) ? null : reader.GetString(15),
         ArgumentDigest = reader.IsDBNull(16) ? null : reader.GetString(16),
-        Arguments = reader.IsDBNull(17) ? null : JsonDocument.Parse(reader.GetString(17)).RootElement.Clone(),
-        Detail = reader.IsDBNull(18) ? null : JsonDocument.Parse(reader.GetString(18)).RootElement.Clone(),
+        Arguments = reader.IsDBNull(17) ? null : Json(reader.GetString(17)),
+        Detail = reader.IsDBNull(18) ? null : Json(reader.GetString(18)),
     };
+
+    private static JsonElement Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
 
     private static NpgsqlParameter Text(string? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Text, Value = value ?? (object)DBNull.Value };

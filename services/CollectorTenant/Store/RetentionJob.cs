@@ -20,8 +20,14 @@ internal sealed partial class RetentionJob(
             {
                 await PruneAllAsync(stoppingToken);
             }
-            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // A failed pass must not stop the collector (a faulted background service stops
+                // the host); the next pass catches up.
                 LogPruneFailed(logger, exception);
             }
 

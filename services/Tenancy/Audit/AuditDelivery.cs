@@ -26,7 +26,8 @@ internal sealed partial class AuditDelivery(
     private const int MaxRecordsPerSegment = 1000;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
 
-    private readonly SemaphoreSlim _spooled = new(0);
+    // At most one pending wake-up: the shipper lists the folder anyway, so more would only spin it.
+    private readonly SemaphoreSlim _spooled = new(0, 1);
     private bool _collectorDown;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -75,14 +76,14 @@ internal sealed partial class AuditDelivery(
                         emitter.CountDropped(batch.Count, $"spool full ({spool.Bytes} bytes of {options.Value.MaxSpoolBytes})");
                     }
                 }
-                catch (IOException exception)
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
                     LogSpoolWriteFailed(logger, exception, batch.Count);
                     emitter.CountDropped(batch.Count, "spool write failed");
                 }
 
                 batch.Clear();
-                _spooled.Release();
+                Wake();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -96,34 +97,72 @@ internal sealed partial class AuditDelivery(
         var delay = TimeSpan.FromMilliseconds(100);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var segments = spool.Segments();
-            if (segments.Count == 0)
+            try
             {
-                await WaitForSpooledAsync(IdlePoll, stoppingToken);
-                continue;
+                delay = await ShipOnceAsync(delay, stoppingToken);
             }
-
-            foreach (var segment in segments)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                if (await TryShipSegmentAsync(segment, stoppingToken))
+                return;
+            }
+            catch (Exception exception)
+            {
+                // Whatever goes wrong here must not stop the MCP server (a faulted background
+                // service stops the host): log, wait, and try again; the spool keeps the records.
+                LogShipFailed(logger, exception);
+                try
                 {
-                    spool.Delete(segment);
-                    delay = TimeSpan.FromMilliseconds(100);
-                    if (_collectorDown)
-                    {
-                        _collectorDown = false;
-                        LogCollectorBack(logger, spool.Segments().Count);
-                    }
-
-                    continue;
+                    await Task.Delay(options.Value.MaxRetryDelay, stoppingToken);
                 }
-
-                // The collector is down or refused for a reason that may pass: back off and retry
-                // the same segment; ids make the resend harmless.
-                await WaitForSpooledAsync(delay, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
-                break;
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
+        }
+    }
+
+    private async Task<TimeSpan> ShipOnceAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        var segments = spool.Segments();
+        if (segments.Count == 0)
+        {
+            await WaitForSpooledAsync(IdlePoll, stoppingToken);
+            return delay;
+        }
+
+        foreach (var segment in segments)
+        {
+            if (!await TryShipSegmentAsync(segment, stoppingToken))
+            {
+                // The collector is down or refused for a reason that may pass: back off (new
+                // records do not cut the wait short) and retry the same segment; ids make the
+                // resend harmless.
+                await Task.Delay(delay, stoppingToken);
+                return TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
+            }
+
+            spool.Delete(segment);
+            delay = TimeSpan.FromMilliseconds(100);
+            if (_collectorDown)
+            {
+                _collectorDown = false;
+                LogCollectorBack(logger, spool.Segments().Count);
+            }
+        }
+
+        return delay;
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _spooled.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A wake-up is already pending.
         }
     }
 
@@ -256,6 +295,9 @@ internal sealed partial class AuditDelivery(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "collector-tenant accepts audit records again; {Segments} spooled segments left to ship.")]
     private static partial void LogCollectorBack(ILogger logger, int segments);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shipping audit records failed unexpectedly; retrying.")]
+    private static partial void LogShipFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Count} audit records to the spool.")]
     private static partial void LogSpoolWriteFailed(ILogger logger, Exception exception, int count);

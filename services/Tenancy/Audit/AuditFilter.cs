@@ -106,9 +106,12 @@ internal static class AuditFilter
         }
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
-        JsonElement? raw = keepRaw && buffer.WrittenCount <= AuditLimits.MaxArgumentsBytes
-            ? JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone()
-            : null;
-        return (digest, raw);
+        if (!keepRaw || buffer.WrittenCount > AuditLimits.MaxArgumentsBytes)
+        {
+            return (digest, null);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return (digest, document.RootElement.Clone());
     }
 }
