@@ -25,7 +25,7 @@ public static class PlatformTelemetryKeys
         ExceptionType, ExceptionFingerprint,
     };
 
-    /// <summary>Structured log state keys kept (besides numeric, boolean and enum values, which cannot name anyone).</summary>
+    /// <summary>Structured log state keys kept (besides numeric and boolean values, which cannot name anyone).</summary>
     public static readonly IReadOnlySet<string> LogAttributes = new HashSet<string>(SpanAttributes, StringComparer.Ordinal)
     {
         OriginalFormat,
@@ -61,9 +61,13 @@ public static class PlatformTelemetryKeys
     /// <summary>A hash of the exception's type and stack frames, to group identical failures without their text.</summary>
     public const string ExceptionFingerprint = "exception.fingerprint";
 
-    /// <summary>Whether a value cannot carry a name or text (numbers, booleans, enums, durations).</summary>
+    /// <summary>
+    /// Whether a value cannot carry a name or text: numbers and booleans, which OTLP carries as
+    /// such. Enums and durations are exported as strings, which collector-platform cannot tell
+    /// from text, so they need an allow-listed key like any string.
+    /// </summary>
     /// <param name="value">The attribute value.</param>
     /// <returns><c>true</c> for value types that are safe under any key.</returns>
     public static bool IsScalar(object? value) => value is bool or byte or sbyte or short or ushort or int or uint
-        or long or ulong or float or double or decimal or TimeSpan or Enum;
+        or long or ulong or float or double;
 }
