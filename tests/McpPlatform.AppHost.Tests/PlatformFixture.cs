@@ -11,6 +11,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     private DistributedApplication? _app;
 
+    /// <summary>A tenant collector-tenant keeps at most 3 records of, for 30 days (retention tests).</summary>
+    public const string RetentionProbeTenant = "retention-probe";
+
     public string DataFolder { get; } = TestSettings.NewDataFolder();
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The platform has not started.");
@@ -26,6 +29,13 @@ public sealed class PlatformFixture : IAsyncLifetime
             // Failing probes while resources start are expected; a resource that never turns
             // healthy fails its test by timeout with its state, which says more than the log.
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+
+        // collector-tenant: a probe tenant with tiny retention caps and a pass every second, so
+        // retention is observable in a test without touching the demo tenants' trails.
+        builder.CreateResourceBuilder<ProjectResource>(McpPlatform.Core.PlatformServices.CollectorTenant.ResourceName)
+            .WithEnvironment("AuditPolicy__PruneInterval", "00:00:01")
+            .WithEnvironment($"AuditPolicy__Tenants__{RetentionProbeTenant}__RetentionDays", "30")
+            .WithEnvironment($"AuditPolicy__Tenants__{RetentionProbeTenant}__MaxRows", "3");
 
         _app = await builder.BuildAsync(cancellation.Token);
         await _app.StartAsync(cancellation.Token);
