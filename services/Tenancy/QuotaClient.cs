@@ -197,81 +197,19 @@ public sealed class QuotaServiceToken(
     DiscoveryDocument discovery,
     IOptions<ServerClientOptions> client,
     IOptions<QuotaClientOptions> quota,
-    TimeProvider time) : IDisposable
+    TimeProvider time) : ServiceTokenCache(httpClients, discovery, client, time, HttpClientName)
 {
     /// <summary>The named HttpClient used for the token endpoint.</summary>
     public const string HttpClientName = "quota-token";
 
-    private readonly SemaphoreSlim _refresh = new(1, 1);
-    private volatile CachedToken? _cached;
-
-    /// <summary>A valid token, from cache when it has more than its refresh margin left.</summary>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>The access token.</returns>
-    public async ValueTask<string> GetAsync(CancellationToken cancellationToken)
-    {
-        var cached = _cached;
-        if (cached is not null && time.GetUtcNow() < cached.RefreshAt)
-        {
-            return cached.AccessToken;
-        }
-
-        await _refresh.WaitAsync(cancellationToken);
-        try
-        {
-            cached = _cached;
-            if (cached is not null && time.GetUtcNow() < cached.RefreshAt)
-            {
-                return cached.AccessToken;
-            }
-
-            _cached = cached = await FetchAsync(cancellationToken);
-            return cached.AccessToken;
-        }
-        finally
-        {
-            _refresh.Release();
-        }
-    }
-
-    /// <summary>Forgets the cached token (quota answered 401, e.g. after key rotation).</summary>
-    public void Invalidate() => _cached = null;
+    /// <inheritdoc />
+    protected override string Resource => quota.Value.Audience;
 
     /// <inheritdoc />
-    public void Dispose() => _refresh.Dispose();
+    protected override string Scope => PlatformScopes.QuotaAdmit;
 
-    private async Task<CachedToken> FetchAsync(CancellationToken cancellationToken)
-    {
-        var endpoint = await discovery.TokenEndpointAsync(cancellationToken);
-        var credentials = client.Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials",
-                ["resource"] = quota.Value.Audience,
-                ["scope"] = PlatformScopes.QuotaAdmit,
-            }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
-            System.Text.Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(credentials.ClientId)}:{Uri.EscapeDataString(credentials.ClientSecret)}")));
-
-        using var http = httpClients.CreateClient(HttpClientName);
-        using var response = await http.SendAsync(request, cancellationToken);
-        using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        if (!response.IsSuccessStatusCode || !body.RootElement.TryGetProperty("access_token", out var accessToken))
-        {
-            var error = body.RootElement.TryGetProperty("error", out var e) ? e.GetString() : $"http_{(int)response.StatusCode}";
-            throw new QuotaTokenException($"identity refused this server's quota token: {error}");
-        }
-
-        var lifetime = TimeSpan.FromSeconds(body.RootElement.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt32(out var seconds) ? seconds : 300);
-        // Refresh a minute early (or at 80% of a short lifetime) so a token never expires in flight.
-        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, lifetime.Ticks / 5));
-        return new CachedToken(accessToken.GetString()!, time.GetUtcNow() + lifetime - margin);
-    }
-
-    private sealed record CachedToken(string AccessToken, DateTimeOffset RefreshAt);
+    /// <inheritdoc />
+    protected override Exception Refused(string problem) => new QuotaTokenException(problem);
 }
 
 /// <summary>Registration of the quota client for MCP servers.</summary>
