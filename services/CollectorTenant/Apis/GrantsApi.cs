@@ -5,6 +5,7 @@ using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using McpPlatform.ServiceDefaults.Apis;
 
 namespace McpPlatform.CollectorTenant.Apis;
 
@@ -51,7 +52,7 @@ public static partial class GrantsApi
             return OperatorsOnly();
         }
 
-        var (request, problem) = await RequestBody.ReadAsync(http, CollectorJsonContext.Default.GrantRequest, 16 * 1024);
+        var (request, problem) = await JsonRequestBody.ReadAsync(http, CollectorJsonContext.Default.GrantRequest, 16 * 1024);
         if (request is null)
         {
             return problem!;

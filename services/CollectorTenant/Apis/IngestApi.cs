@@ -5,6 +5,7 @@ using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using McpPlatform.ServiceDefaults.Apis;
 
 namespace McpPlatform.CollectorTenant.Apis;
 
@@ -32,7 +33,7 @@ public static partial class IngestApi
     private static async Task<Results<Ok<AuditBatchResult>, ProblemHttpResult>> IngestAsync(
         HttpContext http, AuditStore store, IOptionsMonitor<AuditPolicyOptions> policies, TimeProvider time)
     {
-        var (batch, problem) = await RequestBody.ReadAsync(http, AuditJsonContext.Default.AuditBatch, AuditLimits.MaxBatchBytes);
+        var (batch, problem) = await JsonRequestBody.ReadAsync(http, AuditJsonContext.Default.AuditBatch, AuditLimits.MaxBatchBytes);
         if (batch is null)
         {
             return problem!;

@@ -4,6 +4,7 @@ using McpPlatform.CollectorTenant.Extensions;
 using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
+using McpPlatform.ServiceDefaults.Apis;
 
 namespace McpPlatform.CollectorTenant.Apis;
 

@@ -3,6 +3,7 @@ using McpPlatform.Quota.Engine;
 using McpPlatform.Quota.Extensions;
 using McpPlatform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
+using McpPlatform.ServiceDefaults.Apis;
 
 namespace McpPlatform.Quota.Apis;
 

@@ -3,6 +3,7 @@ using McpPlatform.Core;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Quota.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using McpPlatform.ServiceDefaults.Apis;
 
 namespace McpPlatform.Quota.Apis;
 
