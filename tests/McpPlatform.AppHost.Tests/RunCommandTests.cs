@@ -26,7 +26,7 @@ public sealed class RunCommandTests
                 insert.Parameters.Add(new NpgsqlParameter { Value = marker });
                 await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
 
-                await first.InterruptAsync(TestSettings.StepTimeout);
+                await first.InterruptAsync(TestSettings.StartTimeout);
             }
 
             LocalProcesses.WaitUntilNoneUse(folder, TestSettings.StepTimeout);
@@ -38,7 +38,7 @@ public sealed class RunCommandTests
                 select.Parameters.Add(new NpgsqlParameter { Value = marker });
                 (await select.ExecuteScalarAsync(TestContext.Current.CancellationToken)).ShouldBe(1L);
 
-                await second.InterruptAsync(TestSettings.StepTimeout);
+                await second.InterruptAsync(TestSettings.StartTimeout);
                 second.Output.ShouldContain("Infrastructure mode: Local");
             }
 
@@ -53,11 +53,19 @@ public sealed class RunCommandTests
     private static async Task<NpgsqlDataSource> WaitForPostgresAsync(AppHostProcess appHost, string folder)
     {
         await appHost.WaitForOutputAsync("Distributed application started", TestSettings.StartTimeout);
+        var deadline = DateTime.UtcNow + TestSettings.StartTimeout;
+
+        // "Started" means the AppHost is up, not that DCP has launched postgres yet: on a loaded
+        // machine (the shared platform fixture starting beside this test) it can take seconds.
+        while (!LocalProcesses.Using(folder).Any(p => p.CommandLine.Contains("/postgres -D ", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
         var password = await File.ReadAllTextAsync(Path.Combine(folder, "postgres.password"));
         var source = NpgsqlDataSource.Create(
             $"Host=127.0.0.1;Port={LocalProcesses.PostgresPort(folder)};Username=postgres;Password={password.Trim()};Database=postgres;Timeout=5");
 
-        var deadline = DateTime.UtcNow + TestSettings.StartTimeout;
         while (true)
         {
             try
