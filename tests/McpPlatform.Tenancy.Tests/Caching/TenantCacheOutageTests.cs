@@ -52,7 +52,7 @@ public sealed class TenantCacheOutageTests : IAsyncLifetime
             await Task.Delay(100, Token);
             value = await cache.GetOrCreateAsync("search", "q", _ => ValueTask.FromResult("after outage"), cancellationToken: Token);
         }
-        while (_redis.Keys().Length == 0);
+        while ((await _redis.KeysAsync()).Length == 0);
 
         value.ShouldBe("after outage");
         (await cache.GetOrCreateAsync("search", "q", _ => ValueTask.FromResult("not a hit"), cancellationToken: Token)).ShouldBe("after outage");

@@ -62,7 +62,7 @@ public sealed class TenantCacheTests(RedisServer redis) : IClassFixture<RedisSer
         var writer = NewFactory();
         var reader = NewFactory();
         var key = "shared across instances " + Guid.NewGuid();
-        var before = redis.Keys().Length;
+        var before = (await redis.KeysAsync()).Length;
         await writer.ForTenant(Tenant("contoso")).GetOrCreateAsync("search", key, _ => ValueTask.FromResult(new Answer("contoso", 7)), cancellationToken: Token);
         await WaitForEntriesAsync(before + 1);
 
@@ -148,13 +148,13 @@ public sealed class TenantCacheTests(RedisServer redis) : IClassFixture<RedisSer
     {
         var factory = NewFactory();
         const string secretQuery = "confidential merger with northwind";
-        var before = redis.Keys().Length;
+        var before = (await redis.KeysAsync()).Length;
         var cache = factory.ForTenant(Tenant("tenant-visible-id", partition: "partition-visible-id"));
         await cache.GetOrCreateAsync("search", secretQuery, _ => ValueTask.FromResult("result"), cancellationToken: Token);
         await cache.InvalidateAsync("embedding", Token);
         await WaitForEntriesAsync(before + 2);
 
-        var keys = redis.Keys();
+        var keys = await redis.KeysAsync();
 
         keys.ShouldAllBe(name => name.StartsWith("tc:", StringComparison.Ordinal));
         foreach (var name in keys)
@@ -225,7 +225,7 @@ public sealed class TenantCacheTests(RedisServer redis) : IClassFixture<RedisSer
     private async Task WaitForEntriesAsync(int atLeast)
     {
         var deadline = DateTime.UtcNow + Bound;
-        while (redis.Keys().Length < atLeast)
+        while ((await redis.KeysAsync()).Length < atLeast)
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, $"fewer than {atLeast} keys reached Redis");
             await Task.Delay(20, Token);

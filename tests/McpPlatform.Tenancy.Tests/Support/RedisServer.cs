@@ -88,8 +88,17 @@ public sealed class RedisServer : IAsyncLifetime
     }
 
     /// <summary>Every key in the server (test data sets are small).</summary>
-    public string[] Keys() =>
-        Inspector.GetServer(Inspector.GetEndPoints()[0]).Keys(pattern: "*").Select(key => key.ToString()).ToArray();
+    /// <remarks>Async SCAN: a synchronous one blocks a pool thread on a 2-core machine while tests run in parallel, and timed out.</remarks>
+    public async Task<string[]> KeysAsync()
+    {
+        var keys = new List<string>();
+        await foreach (var key in Inspector.GetServer(Inspector.GetEndPoints()[0]).KeysAsync(pattern: "*"))
+        {
+            keys.Add(key.ToString());
+        }
+
+        return [.. keys];
+    }
 
     public async ValueTask DisposeAsync()
     {
