@@ -40,16 +40,20 @@ internal sealed class AppHostProcess : IAsyncDisposable
     /// <summary>Starts <c>dotnet run --project AppHost --no-build</c> with the given AppHost arguments.</summary>
     public static AppHostProcess Start(params string[] appHostArguments)
     {
-        // setsid makes the process a group leader, so a signal to the group reaches dotnet run,
-        // the AppHost and DCP together, as Ctrl+C in a terminal does.
-        var start = new ProcessStartInfo("setsid")
+        // setsid makes the process a group leader, so a signal to the group reaches dotnet run
+        // and the AppHost together, as Ctrl+C in a terminal does.
+        // perl first restores SIGINT's default disposition: a test run started in the background
+        // of a non-interactive shell inherits SIGINT as *ignored* (POSIX), the ignored
+        // disposition survives exec, and .NET then never sees the Ctrl+C this test sends.
+        // A terminal's foreground job never starts that way. (perl-base is Essential in Debian.)
+        var start = new ProcessStartInfo("perl")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot,
         };
-        foreach (var argument in (string[])["dotnet", "run", "--project", "AppHost", "--no-build", "-c", BuildConfiguration, "--", .. appHostArguments])
+        foreach (var argument in (string[])["-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";", "setsid", "dotnet", "run", "--project", "AppHost", "--no-build", "-c", BuildConfiguration, "--", .. appHostArguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -89,7 +93,51 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
 
         using var cancellation = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancellation.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Say which processes of the group were still there, and what the AppHost printed
+            // last: "did not exit" alone cannot be diagnosed.
+            var output = Output;
+            throw new TimeoutException(
+                $"The AppHost did not exit within {timeout} of SIGINT. Processes left in its group:\n{DescribeGroup(_process.Id)}\n" +
+                $"Last output:\n{output[Math.Max(0, output.Length - 6000)..]}");
+        }
+    }
+
+    private static string DescribeGroup(int groupLeader)
+    {
+        var lines = new StringBuilder();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                {
+                    continue;
+                }
+
+                // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) != groupLeader)
+                {
+                    continue;
+                }
+
+                var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim();
+                lines.AppendLine($"  pid {pid} ppid {fields[1]} state {fields[0]}: {commandLine[..Math.Min(commandLine.Length, 300)]}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // The process ended while it was being read.
+            }
+        }
+
+        return lines.Length == 0 ? "  (none)" : lines.ToString();
     }
 
     public async ValueTask DisposeAsync()

@@ -24,6 +24,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.McpPlatform_AppHost>(
             ["--Infrastructure:Mode=local", $"--LocalInfrastructure:DataPath={DataFolder}"],
             cancellation.Token);
+        // The AppHost's appsettings log every resource's output at Information; in a test that
+        // is tens of thousands of lines attached to whichever test fails, burying its message.
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             // Failing probes while resources start are expected; a resource that never turns
