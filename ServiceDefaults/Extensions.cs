@@ -63,7 +63,9 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(PlatformTelemetryExtensions.McpSdkSource))
+                .AddMeter(PlatformTelemetryExtensions.McpSdkSource)
+                // The platform's own meters (admission outcomes, audit delivery, collectors).
+                .AddMeter("McpPlatform.*"))
             .WithTracing(tracing => tracing
                 .AddPlatformSpanRules()
                 .AddSource(builder.Environment.ApplicationName)

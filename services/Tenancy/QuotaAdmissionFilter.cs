@@ -1,6 +1,7 @@
 using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -71,6 +72,9 @@ public static class QuotaAdmission
 
         builder.Services.AddOptions<ToolEstimateOptions>().Bind(builder.Configuration.GetSection("Quota:Estimates"));
         builder.Services.AddScoped<InvocationUsage>();
+        builder.Services.AddOptions<DenialPacingOptions>().Bind(builder.Configuration.GetSection(DenialPacingOptions.SectionName));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DenialPacer>();
         builder.Services.AddSingleton<PendingReleases>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PendingReleases>());
         return mcp.WithRequestFilters(filters => filters.AddCallToolFilter(Create));
@@ -89,6 +93,8 @@ public static class QuotaAdmission
         var admission = await quota.AdmitAsync(tenant, tool, estimate, cancellationToken);
         if (admission.Lease is not { } lease)
         {
+            // A caller back before the retryAfterSeconds of its last denial gets this one late.
+            await services.GetRequiredService<DenialPacer>().PaceAsync(tenant, admission.Denial!, cancellationToken);
             return admission.Denial!.ToToolResult();
         }
 
