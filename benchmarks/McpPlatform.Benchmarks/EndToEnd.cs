@@ -96,6 +96,21 @@ public static class Platform
         using var response = await s_http.SendAsync(request);
     }
 
+    /// <summary>Given caps and rates; budgets high enough not to bind.</summary>
+    public static object Limits(int tenantConcurrency, int principalConcurrency, double tenantRate, int tenantBurst, double principalRate, int principalBurst) => new
+    {
+        TenantConcurrency = tenantConcurrency,
+        PrincipalConcurrency = principalConcurrency,
+        TenantRatePerSecond = tenantRate,
+        TenantRateBurst = tenantBurst,
+        PrincipalRatePerSecond = principalRate,
+        PrincipalRateBurst = principalBurst,
+        TokensPerHour = 1_000_000_000_000L,
+        TokensPerDay = 1_000_000_000_000L,
+        CostPerHour = 1_000_000_000m,
+        CostPerDay = 1_000_000_000m,
+    };
+
     /// <summary>Limits high enough that nothing but the thing under test binds.</summary>
     public static object Unbounded(int? tenantConcurrency = null, int? principalConcurrency = null) => new
     {

@@ -6,6 +6,16 @@ if (args is ["serve", var variant, var port])
     return await McpServerHost.RunAsync(variant, int.Parse(port, CultureInfo.InvariantCulture));
 }
 
+if (args is ["flood", var endpoint, var workers, var seconds])
+{
+    // The noisy-neighbour scenario's flooding tenant, in a process of its own (its token in the
+    // environment, never on a command line): prints "calls denied failed" when done.
+    using var load = new McpLoad(new Uri(endpoint), Environment.GetEnvironmentVariable(FloodDriver.TokenVariable));
+    var result = await load.RunAsync(int.Parse(workers, CultureInfo.InvariantCulture), double.Parse(seconds, CultureInfo.InvariantCulture));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Samples.Count} {result.Denied} {result.Failed}"));
+    return 0;
+}
+
 // Usage: dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- [scenario] [--seconds N] [--rounds N] [--no-write]
 // Scenarios are looked up by name. The end-to-end ones need the platform running (eng/run.sh).
 var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCase)
