@@ -62,8 +62,15 @@ internal sealed partial class AuditDelivery(
         var batch = new List<AuditRecord>(MaxRecordsPerSegment);
         try
         {
+            var linger = options.Value.SpoolLinger;
             while (await emitter.Reader.WaitToReadAsync(stoppingToken))
             {
+                if (linger > TimeSpan.Zero)
+                {
+                    // Let the records of calls running now join this segment (see SpoolLinger).
+                    await Task.Delay(linger, stoppingToken);
+                }
+
                 while (batch.Count < MaxRecordsPerSegment && emitter.Reader.TryRead(out var record))
                 {
                     batch.Add(record);
@@ -131,18 +138,52 @@ internal sealed partial class AuditDelivery(
             return delay;
         }
 
-        foreach (var segment in segments)
+        // Consecutive small segments travel together, up to one batch per request: under load a
+        // segment holds a linger's worth of calls, and a request per segment would cost the
+        // collector and PostgreSQL a transaction each.
+        var size = Math.Clamp(options.Value.BatchSize, 1, AuditLimits.MaxRecordsPerBatch);
+        for (var next = 0; next < segments.Count;)
         {
-            if (!await TryShipSegmentAsync(segment, stoppingToken))
+            var group = new List<string>();
+            var records = new List<AuditRecord>();
+            while (next < segments.Count && (group.Count == 0 || records.Count < size))
+            {
+                List<AuditRecord> read;
+                try
+                {
+                    read = spool.Read(segments[next]);
+                }
+                catch (IOException exception)
+                {
+                    LogSpoolReadFailed(logger, exception, segments[next]);
+                    if (group.Count == 0)
+                    {
+                        await Task.Delay(delay, stoppingToken);
+                        return TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
+                    }
+
+                    break;
+                }
+
+                if (group.Count > 0 && records.Count + read.Count > size)
+                {
+                    break;
+                }
+
+                group.Add(segments[next++]);
+                records.AddRange(read);
+            }
+
+            if (!await TryShipRecordsAsync(records, size, stoppingToken))
             {
                 // The collector is down or refused for a reason that may pass: back off (new
-                // records do not cut the wait short) and retry the same segment; ids make the
+                // records do not cut the wait short) and retry the same segments; ids make the
                 // resend harmless.
                 await Task.Delay(delay, stoppingToken);
                 return TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
             }
 
-            spool.Delete(segment);
+            group.ForEach(spool.Delete);
             delay = TimeSpan.FromMilliseconds(100);
             if (_collectorDown)
             {
@@ -177,20 +218,8 @@ internal sealed partial class AuditDelivery(
         }
     }
 
-    private async Task<bool> TryShipSegmentAsync(string segment, CancellationToken stoppingToken)
+    private async Task<bool> TryShipRecordsAsync(List<AuditRecord> records, int size, CancellationToken stoppingToken)
     {
-        List<AuditRecord> records;
-        try
-        {
-            records = spool.Read(segment);
-        }
-        catch (IOException exception)
-        {
-            LogSpoolReadFailed(logger, exception, segment);
-            return false;
-        }
-
-        var size = Math.Clamp(options.Value.BatchSize, 1, AuditLimits.MaxRecordsPerBatch);
         for (var start = 0; start < records.Count; start += size)
         {
             var chunk = records.GetRange(start, Math.Min(size, records.Count - start));

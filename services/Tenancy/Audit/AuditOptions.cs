@@ -30,6 +30,14 @@ public sealed class AuditOptions
     /// <summary>Records per delivery request (at most <see cref="AuditLimits.MaxRecordsPerBatch"/>).</summary>
     public int BatchSize { get; set; } = AuditLimits.MaxRecordsPerBatch;
 
+    /// <summary>
+    /// How long the spool writer waits for more records after the first before it writes a
+    /// segment (0 writes at once). Records wait in memory either way; a longer linger means fewer,
+    /// larger segments: one file, one fsync and, downstream, one request per batch instead of per
+    /// call (docs/telemetry.md, "Cost").
+    /// </summary>
+    public TimeSpan SpoolLinger { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Longest wait between delivery attempts while the collector is unreachable.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
