@@ -97,7 +97,13 @@ public static class OtlpIngestApi
 
         var (findings, response) = handle(request);
         services.Findings.Add(findings);
-        services.Forwarder.Enqueue($"v1/{signal}", request.ToByteArray());
+        // Traces are thinned for the dashboard above a rate (TraceForwardSampler); after the
+        // checks and statistics above, which see every span.
+        if (request is not ExportTraceServiceRequest traces || services.Sampler.Thin(traces))
+        {
+            services.Forwarder.Enqueue($"v1/{signal}", request.ToByteArray());
+        }
+
         return Results.Bytes(response.ToByteArray(), OtlpMedia.Protobuf);
     }
 
@@ -143,4 +149,5 @@ public sealed record IngestServices(
     FindingsStore Findings,
     ToolCallStats Stats,
     ReceivedStore Received,
-    DashboardForwarder Forwarder);
+    DashboardForwarder Forwarder,
+    TraceForwardSampler Sampler);

@@ -24,6 +24,7 @@ public static class CollectorPlatformExtensions
         builder.Services.AddSingleton<ToolCallStats>();
         builder.Services.AddSingleton<ReceivedStore>();
         builder.Services.AddSingleton<DashboardForwarder>();
+        builder.Services.AddSingleton<TraceForwardSampler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DashboardForwarder>());
         builder.Services.AddSingleton<IngestServices>();
         builder.Services.AddHttpClient(DashboardForwarder.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));

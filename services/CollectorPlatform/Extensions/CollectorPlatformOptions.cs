@@ -25,6 +25,13 @@ public sealed class CollectorPlatformOptions
     /// </summary>
     public string? ForwardEndpoint { get; set; }
 
+    /// <summary>
+    /// Traces per second forwarded in full; above it, a share of whole traces chosen by trace id
+    /// (errors always kept) so the dashboard gets about this many (<see cref="Ingest.TraceForwardSampler"/>).
+    /// 0 forwards every trace. Checks and statistics always see every span.
+    /// </summary>
+    public int ForwardMaxTracesPerSecond { get; set; } = 50;
+
     /// <summary>Batches waiting to be forwarded; beyond this, new batches are not forwarded (counted).</summary>
     public int ForwardQueueLength { get; set; } = 1000;
 
