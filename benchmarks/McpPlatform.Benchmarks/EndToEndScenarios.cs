@@ -120,7 +120,8 @@ public sealed class NoisyNeighbourScenario : IScenario
             {
                 await Platform.SetLimitsAsync(operatorToken, DemoDirectory.ContosoTenantId, limits);
                 Console.WriteLine($"A's limits: {variant}. Warm-up {options.WarmupSeconds} s…");
-                await Task.WhenAll(FloodDriver.RunAsync(endpoint, floodToken, 4, options.WarmupSeconds), steady.RunAsync(SteadyWorkers, options.WarmupSeconds, s_steadyInterval));
+                // The warm-up runs the whole flood, so denial pacing and every path of the round are warm too.
+                await Task.WhenAll(FloodDriver.RunAsync(endpoint, floodToken, FloodWorkers, options.WarmupSeconds), steady.RunAsync(SteadyWorkers, options.WarmupSeconds, s_steadyInterval));
                 for (var round = 0; round < options.Rounds; round++)
                 {
                     var solo = await steady.RunAsync(SteadyWorkers, options.Seconds, s_steadyInterval);
