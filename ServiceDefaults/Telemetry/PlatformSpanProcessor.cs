@@ -14,6 +14,12 @@ public sealed class PlatformSpanProcessor : BaseProcessor<Activity>
 {
     private const string ExceptionEvent = "exception";
 
+    private readonly IMcpVocabulary? _vocabulary;
+
+    /// <summary>Creates the processor.</summary>
+    /// <param name="vocabulary">The MCP server's registered tools and prompts; null in services that serve none (every name is then unknown).</param>
+    public PlatformSpanProcessor(IMcpVocabulary? vocabulary = null) => _vocabulary = vocabulary;
+
     /// <inheritdoc />
     public override void OnStart(Activity data)
     {
@@ -42,6 +48,7 @@ public sealed class PlatformSpanProcessor : BaseProcessor<Activity>
     {
         ArgumentNullException.ThrowIfNull(data);
         DropBaggage(data);
+        NameMcpSpan(data);
         List<string>? drop = null;
         foreach (ref readonly var tag in data.EnumerateTagObjects())
         {
@@ -126,6 +133,37 @@ public sealed class PlatformSpanProcessor : BaseProcessor<Activity>
     /// <returns><c>true</c> when the key is allow-listed or the value cannot name anyone.</returns>
     public static bool IsAllowed(string key, object? value) =>
         PlatformTelemetryKeys.SpanAttributes.Contains(key) || PlatformTelemetryKeys.IsScalar(value);
+
+    // MCP SDK spans carry the method, tool and prompt names the caller sent, in tags and in the
+    // span's name ("tools/call <name>"). Names the server did not register are caller text:
+    // they become McpVocabulary.Unknown, and the span's name is rebuilt from what is left.
+    private void NameMcpSpan(Activity data)
+    {
+        if (data.GetTagItem("mcp.method.name") is not string method)
+        {
+            return;
+        }
+
+        if (!McpVocabulary.Methods.Contains(method))
+        {
+            method = McpVocabulary.Unknown;
+            data.SetTag("mcp.method.name", method);
+        }
+
+        var target = string.Empty;
+        if (data.GetTagItem("gen_ai.tool.name") is string tool)
+        {
+            target = _vocabulary?.IsTool(tool) == true ? tool : McpVocabulary.Unknown;
+            data.SetTag("gen_ai.tool.name", target);
+        }
+        else if (data.GetTagItem("gen_ai.prompt.name") is string prompt)
+        {
+            target = _vocabulary?.IsPrompt(prompt) == true ? prompt : McpVocabulary.Unknown;
+            data.SetTag("gen_ai.prompt.name", target);
+        }
+
+        data.DisplayName = target.Length == 0 ? method : $"{method} {target}";
+    }
 
     private static void RenameHttpSpan(Activity data)
     {

@@ -53,11 +53,17 @@ public static class PlatformTelemetryExtensions
     /// <param name="tracing">The tracer provider builder.</param>
     /// <returns>The same builder.</returns>
     public static TracerProviderBuilder AddPlatformSpanRules(this TracerProviderBuilder tracing) =>
-        tracing.AddProcessor(new PlatformSpanProcessor());
+        tracing.AddProcessor(services => new PlatformSpanProcessor(services.GetService<IMcpVocabulary>()));
 
     /// <summary>Every instrument keeps only <see cref="PlatformTelemetryKeys.MetricDimensions"/>.</summary>
     /// <param name="metrics">The meter provider builder.</param>
     /// <returns>The same builder.</returns>
     public static MeterProviderBuilder AddPlatformMetricRules(this MeterProviderBuilder metrics) =>
-        metrics.AddView("*", new MetricStreamConfiguration { TagKeys = PlatformTelemetryKeys.MetricDimensions });
+        metrics.AddView(instrument => new MetricStreamConfiguration
+        {
+            // The MCP SDK's own instruments record the method and tool names the caller sent,
+            // which a view cannot rewrite: they keep neither (per-tool numbers come from
+            // collector-platform, computed from spans whose names were checked at the source).
+            TagKeys = instrument.Meter.Name == McpSdkSource ? PlatformTelemetryKeys.McpSdkMetricDimensions : PlatformTelemetryKeys.MetricDimensions,
+        });
 }

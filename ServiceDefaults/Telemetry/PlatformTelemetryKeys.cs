@@ -44,6 +44,10 @@ public static class PlatformTelemetryKeys
         "service", "signal", "kind",
     ];
 
+    /// <summary>Dimensions kept on the MCP SDK's instruments: <see cref="MetricDimensions"/> without the caller-named method, tool and prompt.</summary>
+    public static readonly string[] McpSdkMetricDimensions =
+        [.. MetricDimensions.Where(key => key is not ("mcp.method.name" or "gen_ai.tool.name" or "gen_ai.prompt.name"))];
+
     /// <summary>Resource attributes collector-platform accepts (set by the SDK and Aspire, never by tenants).</summary>
     public static readonly IReadOnlySet<string> ResourceAttributes = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -56,6 +56,8 @@ public static class McpServerHostingExtensions
         builder.Services.AddOptions<McpSchedulingOptions>().Bind(builder.Configuration.GetSection(McpSchedulingOptions.SectionName));
         builder.Services.AddSingleton<TenantFairScheduler>();
 
+        // Only registered tool and prompt names leave the service in platform telemetry.
+        builder.Services.AddSingleton<McpPlatform.ServiceDefaults.Telemetry.IMcpVocabulary, McpServerVocabulary>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<TenantContextAccessor>();
         builder.Services.AddScoped(services => services.GetRequiredService<TenantContextAccessor>().Current

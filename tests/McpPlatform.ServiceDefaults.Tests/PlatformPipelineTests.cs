@@ -146,6 +146,72 @@ public sealed partial class PlatformPipelineTests
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Kind} failed.")]
     private static partial void LogFailure(ILogger logger, Exception exception, string kind);
 
+    [Theory]
+    [InlineData("tools/call", "search", "tools/call search", "search")]
+    [InlineData("tools/call", "canary-tool-5e1f", "tools/call (unknown)", "(unknown)")]
+    [InlineData("canary/method-77", null, "(unknown)", null)]
+    public void McpSpan_CallerNamedToolOrMethod_ExportsOnlyRegisteredNames(string method, string? tool, string expectedName, string? expectedTool)
+    {
+        var sourceName = $"test-{Guid.NewGuid():N}";
+        var exported = new List<Activity>();
+        using var source = new ActivitySource(sourceName);
+        using (var provider = Sdk.CreateTracerProviderBuilder()
+            .ConfigureServices(services => services.AddSingleton<IMcpVocabulary>(new Vocabulary("search")))
+            .AddPlatformSpanRules()
+            .AddSource(sourceName)
+            .AddInMemoryExporter(exported)
+            .Build())
+        {
+            using var activity = source.StartActivity($"{method} {tool}", ActivityKind.Server)!;
+            activity.SetTag("mcp.method.name", method);
+            if (tool is not null)
+            {
+                activity.SetTag("gen_ai.tool.name", tool);
+            }
+        }
+
+        var span = exported.ShouldHaveSingleItem();
+        span.DisplayName.ShouldBe(expectedName);
+        span.GetTagItem("gen_ai.tool.name").ShouldBe(expectedTool);
+        span.GetTagItem("mcp.method.name").ShouldBe(method.StartsWith("canary", StringComparison.Ordinal) ? McpVocabulary.Unknown : method);
+        // What OTLP exports: the display name and the tags (the operation name is not exported).
+        string.Join('|', span.TagObjects.Select(tag => $"{tag.Key}={tag.Value}").Prepend(span.DisplayName)).ShouldNotContain("canary");
+    }
+
+    [Fact]
+    public void McpSdkMetric_CallerNamedToolAndMethod_AreNotDimensions()
+    {
+        var exported = new List<Metric>();
+        using var meter = new Meter(PlatformTelemetryExtensions.McpSdkSource);
+        using (var provider = Sdk.CreateMeterProviderBuilder()
+            .AddPlatformMetricRules()
+            .AddMeter(PlatformTelemetryExtensions.McpSdkSource)
+            .AddInMemoryExporter(exported)
+            .Build())
+        {
+            var duration = meter.CreateHistogram<double>("mcp.server.operation.duration");
+            duration.Record(1.5, new("mcp.method.name", "canary/method"), new("gen_ai.tool.name", "canary-tool"), new("error.type", "tool_error"));
+        }
+
+        var keys = new List<string>();
+        foreach (ref readonly var point in exported.Last(m => m.Name == "mcp.server.operation.duration").GetMetricPoints())
+        {
+            foreach (var tag in point.Tags)
+            {
+                keys.Add($"{tag.Key}={tag.Value}");
+            }
+        }
+
+        keys.ShouldBe(["error.type=tool_error"]);
+    }
+
+    private sealed class Vocabulary(params string[] tools) : IMcpVocabulary
+    {
+        public bool IsTool(string name) => tools.Contains(name);
+
+        public bool IsPrompt(string name) => false;
+    }
+
     private static string Render(Activity span)
     {
         var text = new StringBuilder().Append(span.DisplayName).Append('|').Append(span.OperationName).Append('|').Append(span.StatusDescription);

@@ -55,6 +55,10 @@ public sealed class PlatformCanaryTests(PlatformFixture platform)
                 },
             };
             (await contoso.RawCallAsync(Encoding.UTF8.GetBytes(echo.ToJsonString()), Cancel)).Status.ShouldBe(200);
+            // A tool and a method that do not exist, named by the caller: the SDK records such
+            // names in its spans and metrics; only registered names may leave the service.
+            await contoso.RawCallAsync(KnowledgeClient.ToolCallJson($"{canary}-tool", "{}"), Cancel);
+            await contoso.RawCallAsync(Encoding.UTF8.GetBytes($$$"""{"jsonrpc":"2.0","id":9,"method":"{{{canary}}}/method","params":{}}"""), Cancel);
         }
 
         // Wait (bounded) until the calls' spans have reached the collector, then a little longer
