@@ -172,6 +172,10 @@ public sealed class LocalRedis : IAsyncDisposable
 /// <summary>Latency samples of one round and their percentiles (from every sample, no synthesis).</summary>
 public sealed class Samples(long[] ticks, int count, double seconds)
 {
+    private long[] Ticks => ticks;
+
+    private double Seconds => seconds;
+
     public int Count => count;
 
     public double Throughput => count / seconds;
@@ -185,6 +189,13 @@ public sealed class Samples(long[] ticks, int count, double seconds)
 
         var index = (int)Math.Min(count - 1, Math.Ceiling(percentile / 100 * count) - 1);
         return ticks[Math.Max(0, index)] * 1000.0 / Stopwatch.Frequency;
+    }
+
+    /// <summary>Every sample of several runs together (their seconds added).</summary>
+    public static Samples Merge(IEnumerable<Samples> runs)
+    {
+        var list = runs.ToList();
+        return Sorted(list.Select(run => (run.Ticks, run.Count)), list.Sum(run => run.Seconds));
     }
 
     public static Samples Sorted(IEnumerable<(long[] Ticks, int Count)> perWorker, double seconds)

@@ -3,6 +3,7 @@ using System.Globalization;
 using McpPlatform.Core;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Tenancy;
+using McpPlatform.Tenancy.Audit;
 using McpPlatform.ToolsKnowledge.Tools;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -18,7 +19,9 @@ namespace McpPlatform.Benchmarks;
 /// from the platform's own wiring so the variants differ only in what is measured:
 /// <c>bare</c> (no auth, an echo tool: the SDK baseline), <c>auth</c> (token validation and tenant
 /// context, the real whoami tool), <c>full</c> (auth plus in-process quota admission against the
-/// Redis in <c>ConnectionStrings:redis</c>, as tools-knowledge runs it) and <c>remote</c> (auth plus
+/// Redis in <c>ConnectionStrings:redis</c>), <c>isolated</c> (everything tools-knowledge does on a
+/// call: <c>full</c> plus the audit record through a spool to the running collector-tenant and
+/// the platform telemetry exported to the running collector-platform) and <c>remote</c> (auth plus
 /// admission over HTTP through the running quota service).
 /// </summary>
 public static class McpServerHost
@@ -40,10 +43,27 @@ public static class McpServerHost
 
         // The real service's settings (log levels included), so the variants cost what the service costs.
         builder.Configuration.AddJsonFile(Path.Combine(Repository.Root, "services", "ToolsKnowledge", "appsettings.json"), optional: false);
+        if (variant == "isolated")
+        {
+            // Everything a call costs in tools-knowledge: telemetry exported to the running
+            // collector-platform, audit through a spool to the running collector-tenant.
+            builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] = PlatformServices.CollectorPlatform.LocalOrigin;
+            builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+            builder.Configuration["OTEL_SERVICE_NAME"] = "bench-isolated";
+            builder.Configuration["Identity:ClientSecret"] = DevSecrets.Get(DemoDirectory.Parameters.ToolsKnowledgeClientSecret);
+            builder.Configuration["Audit:BaseAddress"] = PlatformServices.CollectorTenant.LocalOrigin;
+            builder.Configuration["Audit:SpoolPath"] = Path.Combine(Path.GetTempPath(), $"mcpplatform-bench-spool-{Environment.ProcessId}");
+        }
+
         builder.AddServiceDefaults();
         // Tokens are issued for tools-knowledge's resource URL; this process answers for it.
         var mcp = builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge);
-        if (variant == "full")
+        if (variant == "isolated")
+        {
+            builder.AddInProcessQuotaAdmission();
+            mcp.WithAudit(builder, PlatformServices.ToolsKnowledge).WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge);
+        }
+        else if (variant == "full")
         {
             builder.AddInProcessQuotaAdmission();
             mcp.WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge);
@@ -56,7 +76,7 @@ public static class McpServerHost
         }
         else if (variant != "auth")
         {
-            Console.Error.WriteLine($"Unknown variant '{variant}': bare, auth, full or remote.");
+            Console.Error.WriteLine($"Unknown variant '{variant}': bare, auth, full, isolated or remote.");
             return 2;
         }
 

@@ -28,6 +28,7 @@ var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCa
     ["audit-ingest"] = new AuditIngestScenario(),
     ["knowledge-cache"] = new KnowledgeCacheScenario(),
     ["telemetry-overhead"] = new TelemetryOverheadScenario(),
+    ["call-cost"] = new CallCostScenario(),
 };
 
 var options = BenchmarkOptions.Parse(args);
