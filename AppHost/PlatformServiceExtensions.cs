@@ -17,7 +17,10 @@ internal static class PlatformServiceExtensions
     {
         var project = builder.AddProject<TProject>(service.ResourceName, launchProfileName: null)
             .WithHttpEndpoint(port: service.LocalPort, name: "http", isProxied: false)
-            .WithHttpHealthCheck(HealthEndpoints.Health);
+            .WithHttpHealthCheck(HealthEndpoints.Health)
+            // Idle thread-pool workers sleep instead of spinning: the services share few cores
+            // (docs/decisions/008-thread-pool-spinning.md). In run and publish mode alike.
+            .WithEnvironment("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0");
 
         if (builder.ExecutionContext.IsRunMode)
         {
