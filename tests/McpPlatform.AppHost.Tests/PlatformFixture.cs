@@ -16,13 +16,30 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public string DataFolder { get; } = TestSettings.NewDataFolder();
 
+    /// <summary>Where the fixture's Aspire dashboard listens (frontend and telemetry API).</summary>
+    public Uri DashboardUrl
+    {
+        get
+        {
+            var dashboard = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+                .OfType<IResourceWithEndpoints>().Single(resource => resource.Name == "aspire-dashboard");
+            var endpoint = dashboard.Annotations.OfType<EndpointAnnotation>().FirstOrDefault(e => e.Name == "http")
+                ?? dashboard.Annotations.OfType<EndpointAnnotation>().First();
+            return new Uri(endpoint.AllocatedEndpoint?.UriString ?? throw new InvalidOperationException("The dashboard has no allocated endpoint."));
+        }
+    }
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The platform has not started.");
 
     public async ValueTask InitializeAsync()
     {
         using var cancellation = new CancellationTokenSource(TestSettings.StartTimeout);
+        // The dashboard runs too (the testing builder leaves it out by default): collector-platform
+        // forwards to it, and DashboardTests read what it shows through its telemetry API. The
+        // testing builder gives it free ports, so a platform started with eng/run.sh can run beside.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.McpPlatform_AppHost>(
-            ["--Infrastructure:Mode=local", $"--LocalInfrastructure:DataPath={DataFolder}"],
+            ["--Infrastructure:Mode=local", $"--LocalInfrastructure:DataPath={DataFolder}", "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true"],
+            (options, _) => options.DisableDashboard = false,
             cancellation.Token);
         // The AppHost's appsettings log every resource's output at Information; in a test that
         // is tens of thousands of lines attached to whichever test fails, burying its message.

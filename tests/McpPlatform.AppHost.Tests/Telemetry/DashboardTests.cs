@@ -1,0 +1,121 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using McpPlatform.AppHost.Tests.Knowledge;
+using McpPlatform.Core;
+
+namespace McpPlatform.AppHost.Tests.Telemetry;
+
+/// <summary>
+/// The acceptance view of the platform pipeline: what the Aspire dashboard actually holds after
+/// tool calls as contoso, read back through the dashboard's own telemetry API. Tool-call traces
+/// and metrics are there (collector-platform forwarded them); contoso's identity is not.
+/// </summary>
+public sealed class DashboardTests(PlatformFixture platform)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ToolCallsAsContoso_ShowInTheDashboard_WithoutTenantIdentity()
+    {
+        await platform.WaitForHealthyAsync(PlatformServices.CollectorPlatform.ResourceName, PlatformServices.ToolsKnowledge.ResourceName);
+        var canary = $"canary{Guid.NewGuid():N}";
+        await using (var contoso = await KnowledgeClient.ContosoAsync(Cancel))
+        {
+            var whoami = new JsonObject
+            {
+                ["jsonrpc"] = "2.0",
+                ["id"] = 1,
+                ["method"] = "tools/call",
+                ["params"] = new JsonObject
+                {
+                    ["name"] = "whoami",
+                    ["arguments"] = new JsonObject(),
+                    ["_meta"] = new JsonObject { [McpConventions.InvocationIdMetaKey] = $"{canary}-invocation" },
+                },
+            };
+            (await contoso.RawCallAsync(Encoding.UTF8.GetBytes(whoami.ToJsonString()), Cancel)).Status.ShouldBe(200);
+        }
+
+        using var dashboard = new HttpClient { BaseAddress = platform.DashboardUrl, Timeout = TimeSpan.FromSeconds(30) };
+        dashboard.DefaultRequestHeaders.Add("X-API-Key", DashboardApiKey(platform.DashboardUrl));
+
+        // Forwarding is asynchronous: wait (bounded) for tools-knowledge's tool-call span.
+        var service = PlatformServices.ToolsKnowledge.ResourceName;
+        var deadline = DateTime.UtcNow + TestSettings.StepTimeout;
+        string? spans;
+        while ((spans = await GetAsync(dashboard, $"/api/telemetry/spans?resource={service}&limit=10000", unknownResourceIsEmpty: true)) is null
+            || !spans.Contains("\"tools/call whoami\"", StringComparison.Ordinal))
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"the dashboard never showed a tools/call span of {service}");
+            await Task.Delay(500, Cancel);
+        }
+
+        using (var resources = JsonDocument.Parse((await GetAsync(dashboard, "/api/telemetry/resources"))!))
+        {
+            var knowledge = resources.RootElement.EnumerateArray().Single(r => r.GetProperty("name").GetString() == service);
+            knowledge.GetProperty("hasTraces").GetBoolean().ShouldBeTrue();
+            knowledge.GetProperty("hasMetrics").GetBoolean().ShouldBeTrue();
+        }
+
+        // Everything the dashboard holds, from every resource, carries none of contoso's identity.
+        var everything = spans + await GetAsync(dashboard, "/api/telemetry/spans?limit=10000") + await GetAsync(dashboard, "/api/telemetry/logs?limit=10000");
+        string[] canaries =
+        [
+            canary, DemoDirectory.ContosoTenantId, DemoDirectory.ContosoSlug, DemoDirectory.ContosoAgentClientId,
+            DemoDirectory.ContosoUserId, DemoDirectory.ContosoUserName,
+        ];
+        canaries.Where(value => everything.Contains(value, StringComparison.OrdinalIgnoreCase))
+            .Select(value => $"'{value}' near …{Around(everything, value)}…").ShouldBeEmpty();
+    }
+
+    private static async Task<string?> GetAsync(HttpClient dashboard, string path, bool unknownResourceIsEmpty = false)
+    {
+        using var response = await dashboard.GetAsync(new Uri(path, UriKind.Relative), Cancel);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        if (unknownResourceIsEmpty && response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // The dashboard answers 404 for a resource it has not heard from yet.
+            return null;
+        }
+
+        response.IsSuccessStatusCode.ShouldBeTrue($"GET {path}: {(int)response.StatusCode} {body}");
+        return body;
+    }
+
+    // The AppHost generates the dashboard's telemetry API key and hands it to the dashboard
+    // process only; read it there (the fixture's dashboard is the one with its public URL).
+    private static string DashboardApiKey(Uri url)
+    {
+        var seen = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("Aspire.Dashboard", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
+                seen.Add(string.Join(", ", environment.Where(e => e.Contains("URL", StringComparison.Ordinal))));
+                if (environment.Contains($"DASHBOARD__FRONTEND__PUBLICURL={url.GetLeftPart(UriPartial.Authority)}"))
+                {
+                    return environment.Single(e => e.StartsWith("DASHBOARD__API__PRIMARYAPIKEY=", StringComparison.Ordinal)).Split('=', 2)[1];
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while it was read.
+            }
+        }
+
+        throw new InvalidOperationException($"No Aspire dashboard process serves {url}. Dashboards seen: [{string.Join(" | ", seen)}]");
+    }
+
+    private static string Around(string text, string value)
+    {
+        var at = text.IndexOf(value, StringComparison.OrdinalIgnoreCase);
+        return text[Math.Max(0, at - 200)..Math.Min(text.Length, at + value.Length + 100)];
+    }
+}
