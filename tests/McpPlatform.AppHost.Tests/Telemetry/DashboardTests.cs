@@ -60,13 +60,9 @@ public sealed class DashboardTests(PlatformFixture platform)
 
         // Everything the dashboard holds, from every resource, carries none of contoso's identity.
         var everything = spans + await GetAsync(dashboard, "/api/telemetry/spans?limit=10000") + await GetAsync(dashboard, "/api/telemetry/logs?limit=10000");
-        string[] canaries =
-        [
-            canary, DemoDirectory.ContosoTenantId, DemoDirectory.ContosoSlug, DemoDirectory.ContosoAgentClientId,
-            DemoDirectory.ContosoUserId, DemoDirectory.ContosoUserName,
-        ];
+        var canaries = ContosoCanaries.With(canary);
         canaries.Where(value => everything.Contains(value, StringComparison.OrdinalIgnoreCase))
-            .Select(value => $"'{value}' near …{Around(everything, value)}…").ShouldBeEmpty();
+            .Select(value => $"'{value}' near …{ContosoCanaries.Around(everything, value)}…").ShouldBeEmpty();
     }
 
     private static async Task<string?> GetAsync(HttpClient dashboard, string path, bool unknownResourceIsEmpty = false)
@@ -111,11 +107,5 @@ public sealed class DashboardTests(PlatformFixture platform)
         }
 
         throw new InvalidOperationException($"No Aspire dashboard process serves {url}. Dashboards seen: [{string.Join(" | ", seen)}]");
-    }
-
-    private static string Around(string text, string value)
-    {
-        var at = text.IndexOf(value, StringComparison.OrdinalIgnoreCase);
-        return text[Math.Max(0, at - 200)..Math.Min(text.Length, at + value.Length + 100)];
     }
 }

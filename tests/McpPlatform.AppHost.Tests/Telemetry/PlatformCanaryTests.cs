@@ -20,11 +20,7 @@ public sealed class PlatformCanaryTests(PlatformFixture platform)
     {
         await platform.WaitForHealthyAsync(PlatformServices.CollectorPlatform.ResourceName, PlatformServices.ToolsKnowledge.ResourceName);
         var canary = $"canary{Guid.NewGuid():N}";
-        string[] canaries =
-        [
-            canary, DemoDirectory.ContosoTenantId, DemoDirectory.ContosoSlug, DemoDirectory.ContosoAgentClientId,
-            DemoDirectory.ContosoUserId, DemoDirectory.ContosoUserName,
-        ];
+        var canaries = ContosoCanaries.With(canary);
         var service = PlatformServices.ToolsKnowledge.ResourceName;
         var searchesBefore = await PlatformCollectorClient.ToolCallsAsync(service, "search_knowledge", Cancel);
         var echoesBefore = await PlatformCollectorClient.ToolCallsAsync(service, "downstream_echo", Cancel);
@@ -92,14 +88,7 @@ public sealed class PlatformCanaryTests(PlatformFixture platform)
                      where platformNames.Contains(batch.Service)
                      from value in canaries
                      where batch.Json.Contains(value, StringComparison.OrdinalIgnoreCase)
-                     select $"{batch.Service}/{batch.Signal}: '{value}' near …{Around(batch.Json, value)}…").ToList();
+                     select $"{batch.Service}/{batch.Signal}: '{value}' near …{ContosoCanaries.Around(batch.Json, value)}…").ToList();
         leaks.ShouldBeEmpty();
-    }
-
-    private static string Around(string json, string value)
-    {
-        var at = json.IndexOf(value, StringComparison.OrdinalIgnoreCase);
-        var start = Math.Max(0, at - 200);
-        return json[start..Math.Min(json.Length, at + value.Length + 100)];
     }
 }
