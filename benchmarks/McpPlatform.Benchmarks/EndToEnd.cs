@@ -242,22 +242,8 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string variant, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = LocalRedis.FreePort();
-        var self = Environment.ProcessPath!;
-        var pin = Machine.FindOnPath("taskset") is not null && Machine.TotalCores >= 2;
-        var start = new ProcessStartInfo(pin ? "taskset" : self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (pin)
-        {
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add("0");
-            start.ArgumentList.Add(self);
-        }
-
-        foreach (var argument in (string[])["serve", variant, port.ToString(CultureInfo.InvariantCulture)])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
+        var start = SelfProcess.StartInfo(cpu: 0, lowestPriority: false, "serve", variant, port.ToString(CultureInfo.InvariantCulture));
+        var pin = start.FileName == "taskset";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
@@ -291,5 +277,33 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+}
+
+/// <summary>This benchmark's own executable as a child process (a server or a load driver), pinned to a CPU where taskset exists.</summary>
+public static class SelfProcess
+{
+    /// <param name="cpu">The CPU to pin to (with taskset, on machines with two or more).</param>
+    /// <param name="lowestPriority">Run at nice 19 (where nice exists).</param>
+    /// <param name="arguments">The child's arguments.</param>
+    public static ProcessStartInfo StartInfo(int cpu, bool lowestPriority, params string[] arguments)
+    {
+        var command = new List<string>();
+        if (lowestPriority && Machine.FindOnPath("nice") is not null)
+        {
+            command.AddRange(["nice", "-n", "19"]);
+        }
+
+        if (Machine.FindOnPath("taskset") is not null && Machine.TotalCores >= 2)
+        {
+            command.AddRange(["taskset", "-c", cpu.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        command.Add(Environment.ProcessPath!);
+        command.AddRange(arguments);
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        command.Skip(1).ToList().ForEach(start.ArgumentList.Add);
+        start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
+        return start;
     }
 }

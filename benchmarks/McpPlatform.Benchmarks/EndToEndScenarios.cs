@@ -121,6 +121,7 @@ public sealed class NoisyNeighbourScenario : IScenario
             {
                 var solos = new List<Samples>();
                 var shareds = new List<Samples>();
+                var ratios = new List<double>();
                 await Platform.SetLimitsAsync(operatorToken, DemoDirectory.ContosoTenantId, limits);
                 Console.WriteLine($"A's limits: {variant}. Warm-up {options.WarmupSeconds} s…");
                 // The warm-up runs the whole flood, so denial pacing and every path of the round are warm too.
@@ -135,6 +136,7 @@ public sealed class NoisyNeighbourScenario : IScenario
                     solos.Add(solo.Samples);
                     shareds.Add(shared.Samples);
                     var ratio = shared.Samples.PercentileMs(99) / solo.Samples.PercentileMs(99);
+                    ratios.Add(ratio);
                     Console.WriteLine($"  {variant}, round {round + 1}: B solo p50 {solo.Samples.PercentileMs(50):0.000} p99 {solo.Samples.PercentileMs(99):0.000}; B under flood p50 {shared.Samples.PercentileMs(50):0.000} p99 {shared.Samples.PercentileMs(99):0.000} (×{ratio:0.00}), B denied {solo.Denied + shared.Denied}; A {a.Calls} calls, {100.0 * a.Denied / Math.Max(1, a.Calls):0.0}% denied");
                     rows.Add(string.Create(CultureInfo.InvariantCulture,
                         $"| {variant} | {round + 1} | {solo.Samples.PercentileMs(50):0.000} | {solo.Samples.PercentileMs(99):0.000} | {shared.Samples.PercentileMs(50):0.000} | {shared.Samples.PercentileMs(99):0.000} | {ratio:0.00} | {solo.Denied + shared.Denied} | {solo.Failed + shared.Failed} | {a.Calls} | {100.0 * a.Denied / Math.Max(1, a.Calls):0.0}% |"));
@@ -145,7 +147,7 @@ public sealed class NoisyNeighbourScenario : IScenario
                 var allSolo = Samples.Merge(solos);
                 var allShared = Samples.Merge(shareds);
                 pooled.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"- {variant}, all rounds pooled ({allSolo.Count} solo calls, {allShared.Count} under the flood): B p50 {allSolo.PercentileMs(50):0.000} → {allShared.PercentileMs(50):0.000} ms, p99 {allSolo.PercentileMs(99):0.000} → {allShared.PercentileMs(99):0.000} ms, **p99 ratio {allShared.PercentileMs(99) / allSolo.PercentileMs(99):0.00}**; median of the rounds' ratios {rows.TakeLast(options.Rounds).Select(r => double.Parse(r.Split('|')[7], CultureInfo.InvariantCulture)).Order().ElementAt(options.Rounds / 2):0.00}."));
+                    $"- {variant}, all rounds pooled ({allSolo.Count} solo calls, {allShared.Count} under the flood): B p50 {allSolo.PercentileMs(50):0.000} → {allShared.PercentileMs(50):0.000} ms, p99 {allSolo.PercentileMs(99):0.000} → {allShared.PercentileMs(99):0.000} ms, **p99 ratio {allShared.PercentileMs(99) / allSolo.PercentileMs(99):0.00}**; median of the rounds' ratios {ratios.Order().ElementAt(ratios.Count / 2):0.00}."));
             }
         }
         finally
@@ -186,25 +188,9 @@ public static class FloodDriver
 
     public static async Task<Result> RunAsync(Uri endpoint, string token, int workers, double seconds)
     {
-        var self = Environment.ProcessPath!;
-        var nice = Machine.FindOnPath("nice") is not null;
-        var start = new ProcessStartInfo(nice ? "nice" : self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        var arguments = new List<string>();
-        if (nice)
-        {
-            arguments.AddRange(["-n", "19"]);
-            if (Machine.FindOnPath("taskset") is not null && Machine.TotalCores >= 2)
-            {
-                arguments.AddRange(["taskset", "-c", "1"]);
-            }
-
-            arguments.Add(self);
-        }
-
-        arguments.AddRange(["flood", endpoint.ToString(), workers.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture)]);
-        arguments.ForEach(start.ArgumentList.Add);
+        var start = SelfProcess.StartInfo(cpu: 1, lowestPriority: true,
+            "flood", endpoint.ToString(), workers.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture));
         start.Environment[TokenVariable] = token;
-        start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
