@@ -158,8 +158,7 @@ internal sealed partial class AuditDelivery(
                     LogSpoolReadFailed(logger, exception, segments[next]);
                     if (group.Count == 0)
                     {
-                        await Task.Delay(delay, stoppingToken);
-                        return TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
+                        return await BackOffAsync(delay, stoppingToken);
                     }
 
                     break;
@@ -176,11 +175,9 @@ internal sealed partial class AuditDelivery(
 
             if (!await TryShipRecordsAsync(records, size, stoppingToken))
             {
-                // The collector is down or refused for a reason that may pass: back off (new
-                // records do not cut the wait short) and retry the same segments; ids make the
-                // resend harmless.
-                await Task.Delay(delay, stoppingToken);
-                return TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
+                // The collector is down or refused for a reason that may pass: back off and retry
+                // the same segments; ids make the resend harmless.
+                return await BackOffAsync(delay, stoppingToken);
             }
 
             group.ForEach(spool.Delete);
@@ -193,6 +190,14 @@ internal sealed partial class AuditDelivery(
         }
 
         return delay;
+    }
+
+    // Waits out the current delay (new records do not cut it short) and returns the next one:
+    // doubled, up to Audit:MaxRetryDelay.
+    private async Task<TimeSpan> BackOffAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        await Task.Delay(delay, stoppingToken);
+        return TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
     }
 
     private void Wake()
