@@ -34,16 +34,6 @@ var identityDatabase = infrastructure.Databases[InfrastructureResources.Identity
 // it), checks it against the tenant-free rule and forwards it to the dashboard. Known tenant and
 // principal values let it recognise leaks; in Development it also keeps recent batches as received.
 var collectorPlatform = builder.AddPlatformService<Projects.McpPlatform_CollectorPlatform>(PlatformServices.CollectorPlatform);
-// collector-platform exports its own telemetry to the dashboard and forwards the services'
-// there, both over OTLP/HTTP protobuf (decision 007): ask Aspire for the dashboard's HTTP
-// endpoint (it would give gRPC whenever the dashboard also listens for it, as under tests).
-foreach (var annotation in collectorPlatform.Resource.Annotations.OfType<OtlpExporterAnnotation>().ToList())
-{
-    collectorPlatform.Resource.Annotations.Remove(annotation);
-}
-
-collectorPlatform.WithOtlpExporter(OtlpProtocol.HttpProtobuf);
-
 if (builder.Environment.IsDevelopment())
 {
     string[] knownValues =

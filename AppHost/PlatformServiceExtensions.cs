@@ -37,6 +37,27 @@ internal static class PlatformServiceExtensions
             }
         }
 
+        if (service == PlatformServices.CollectorPlatform)
+        {
+            // collector-platform exports its own telemetry to the dashboard and forwards the
+            // services' there, both over OTLP/HTTP protobuf (decision 007): ask Aspire for the
+            // dashboard's HTTP endpoint (it would give gRPC whenever the dashboard also listens
+            // for it, as under tests).
+            project.WithoutAspireOtlpExport().WithOtlpExporter(OtlpProtocol.HttpProtobuf);
+        }
+
+        return project;
+    }
+
+    // Aspire's OTLP annotation, which writes the dashboard's OTLP settings last, over any
+    // WithEnvironment value.
+    private static IResourceBuilder<ProjectResource> WithoutAspireOtlpExport(this IResourceBuilder<ProjectResource> project)
+    {
+        foreach (var annotation in project.Resource.Annotations.OfType<OtlpExporterAnnotation>().ToList())
+        {
+            project.Resource.Annotations.Remove(annotation);
+        }
+
         return project;
     }
 
@@ -49,12 +70,8 @@ internal static class PlatformServiceExtensions
     public static IResourceBuilder<ProjectResource> WithPlatformCollectorExport(
         this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, PlatformService service)
     {
-        foreach (var annotation in project.Resource.Annotations.OfType<OtlpExporterAnnotation>().ToList())
-        {
-            project.Resource.Annotations.Remove(annotation);
-        }
-
-        project.WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PlatformServices.CollectorPlatform.LocalOrigin)
+        project.WithoutAspireOtlpExport()
+            .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PlatformServices.CollectorPlatform.LocalOrigin)
             .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
             .WithEnvironment("OTEL_SERVICE_NAME", service.ResourceName)
             .WithEnvironment("OTEL_RESOURCE_ATTRIBUTES", $"service.instance.id={service.ResourceName}");
