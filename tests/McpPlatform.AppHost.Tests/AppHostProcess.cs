@@ -111,29 +111,11 @@ internal sealed class AppHostProcess : IAsyncDisposable
     private static string DescribeGroup(int groupLeader)
     {
         var lines = new StringBuilder();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, commandLine) in LocalProcesses.All())
         {
-            try
+            if (LocalProcesses.Stat(pid) is { } stat && stat[2] == groupLeader.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
-                if (!int.TryParse(Path.GetFileName(dir), out var pid))
-                {
-                    continue;
-                }
-
-                // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces.
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) != groupLeader)
-                {
-                    continue;
-                }
-
-                var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim();
-                lines.AppendLine($"  pid {pid} ppid {fields[1]} state {fields[0]}: {commandLine[..Math.Min(commandLine.Length, 300)]}");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-            {
-                // The process ended while it was being read.
+                lines.AppendLine($"  pid {pid} ppid {stat[1]} state {stat[0]}: {commandLine[..Math.Min(commandLine.Length, 300)]}");
             }
         }
 

@@ -95,12 +95,21 @@ public sealed class PlatformFixture : IAsyncLifetime
 /// <summary>Finds processes whose command line names a folder: the local servers of one test run.</summary>
 internal static class LocalProcesses
 {
-    public static IReadOnlyList<(int Pid, string CommandLine)> Using(string folder) =>
-        [.. Directory.EnumerateDirectories("/proc")
+    /// <summary>Every other process on the machine with its command line (empty for kernel threads and processes gone meanwhile).</summary>
+    public static IEnumerable<(int Pid, string CommandLine)> All() =>
+        Directory.EnumerateDirectories("/proc")
             .Select(dir => (ok: int.TryParse(Path.GetFileName(dir), out var pid), pid))
             .Where(x => x.ok && x.pid != Environment.ProcessId)
-            .Select(x => (x.pid, commandLine: ReadCommandLine(x.pid)))
-            .Where(x => x.commandLine.Contains(folder, StringComparison.Ordinal))];
+            .Select(x => (x.pid, ReadCommandLine(x.pid)));
+
+    public static IReadOnlyList<(int Pid, string CommandLine)> Using(string folder) =>
+        [.. All().Where(x => x.CommandLine.Contains(folder, StringComparison.Ordinal))];
+
+    /// <summary>A process's environment variables as NAME=value, or none when it is gone or unreadable.</summary>
+    public static string[] EnvironmentOf(int pid) => Read($"/proc/{pid}/environ")?.Split('\0', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+    /// <summary>A process's /proc stat fields after "(comm)": state [0], ppid [1], process group [2]…; null when it is gone.</summary>
+    public static string[]? Stat(int pid) => Read($"/proc/{pid}/stat") is { } stat ? stat[(stat.LastIndexOf(')') + 2)..].Split(' ') : null;
 
     public static void WaitUntilNoneUse(string folder, TimeSpan timeout)
     {
@@ -123,19 +132,18 @@ internal static class LocalProcesses
         return int.Parse(args[Array.IndexOf(args, "-p") + 1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string ReadCommandLine(int pid)
+    private static string ReadCommandLine(int pid) => Read($"/proc/{pid}/cmdline")?.Replace('\0', ' ').Trim() ?? string.Empty;
+
+    private static string? Read(string path)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+            return File.ReadAllText(path);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return string.Empty;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return string.Empty;
+            // The process ended while it was read.
+            return null;
         }
     }
 }

@@ -84,25 +84,13 @@ public sealed class DashboardTests(PlatformFixture platform)
     private static string DashboardApiKey(Uri url)
     {
         var seen = new List<string>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, _) in LocalProcesses.All().Where(p => p.CommandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal)))
         {
-            try
+            var environment = LocalProcesses.EnvironmentOf(pid);
+            seen.Add(string.Join(", ", environment.Where(e => e.Contains("URL", StringComparison.Ordinal))));
+            if (environment.Contains($"DASHBOARD__FRONTEND__PUBLICURL={url.GetLeftPart(UriPartial.Authority)}"))
             {
-                if (!File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("Aspire.Dashboard", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
-                seen.Add(string.Join(", ", environment.Where(e => e.Contains("URL", StringComparison.Ordinal))));
-                if (environment.Contains($"DASHBOARD__FRONTEND__PUBLICURL={url.GetLeftPart(UriPartial.Authority)}"))
-                {
-                    return environment.Single(e => e.StartsWith("DASHBOARD__API__PRIMARYAPIKEY=", StringComparison.Ordinal)).Split('=', 2)[1];
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The process ended while it was read.
+                return environment.Single(e => e.StartsWith("DASHBOARD__API__PRIMARYAPIKEY=", StringComparison.Ordinal)).Split('=', 2)[1];
             }
         }
 
