@@ -5,7 +5,8 @@ namespace McpPlatform.Core;
 
 /// <summary>
 /// One entry of a tenant's audit trail (docs/telemetry.md, "Record schema"). Emitted by MCP
-/// servers once per tool call and by <c>collector-tenant</c> for grant events; stored under
+/// servers once per tool call, by <c>identity</c> once per token-exchange decision about a tenant's
+/// token, and by <c>collector-tenant</c> for grant events; stored under
 /// row-level security by tenant. The id is assigned once at emission, so redelivery is idempotent.
 /// </summary>
 public sealed record AuditRecord
@@ -31,7 +32,7 @@ public sealed record AuditRecord
     /// <summary><see cref="PrincipalTypes.User"/>, <see cref="PrincipalTypes.Agent"/> or <see cref="AuditPrincipalTypes.Operator"/>.</summary>
     public string PrincipalType { get; init; } = string.Empty;
 
-    /// <summary>The tool invocation (for grant events: the grant id).</summary>
+    /// <summary>The tool invocation (for grant events: the grant id; for token exchanges: the request's <c>invocation_id</c>).</summary>
     public string InvocationId { get; init; } = string.Empty;
 
     /// <summary>The service that emitted the record; set by the collector from the sender's token.</summary>
@@ -64,7 +65,10 @@ public sealed record AuditRecord
     /// <summary>The raw arguments, only where the tenant's policy opts in.</summary>
     public JsonElement? Arguments { get; init; }
 
-    /// <summary>Free-form facts of grant events (operator, reason, scope, expiry).</summary>
+    /// <summary>
+    /// Facts of grant events (operator, reason, scope, expiry) and token exchanges (actor, audience,
+    /// scopes); a JSON object, never tokens or secrets. Tool-call records carry none.
+    /// </summary>
     public JsonElement? Detail { get; init; }
 }
 
@@ -83,20 +87,27 @@ public static class AuditKinds
     /// <summary>The operator read this tenant's records under the grant.</summary>
     public const string GrantUsed = "grant.used";
 
+    /// <summary>
+    /// An RFC 8693 token exchange at <c>identity</c> with a token of this tenant as the subject:
+    /// granted (<see cref="AuditOutcomes.Success"/>) or refused (<see cref="AuditOutcomes.Denied"/>
+    /// with the OAuth error as reason code). Written by <c>identity</c> only.
+    /// </summary>
+    public const string TokenExchange = "token_exchange";
+
     /// <summary>Every kind.</summary>
-    public static readonly IReadOnlyList<string> All = [ToolCall, GrantRequested, GrantApproved, GrantUsed];
+    public static readonly IReadOnlyList<string> All = [ToolCall, TokenExchange, GrantRequested, GrantApproved, GrantUsed];
 }
 
 /// <summary>Values of <see cref="AuditRecord.Outcome"/>.</summary>
 public static class AuditOutcomes
 {
-    /// <summary>The tool ran and returned a result.</summary>
+    /// <summary>The tool ran and returned a result; or identity granted a token exchange.</summary>
     public const string Success = "success";
 
     /// <summary>The tool ran and returned an error result.</summary>
     public const string Error = "error";
 
-    /// <summary>Admission (quota) refused the call; the tool did not run.</summary>
+    /// <summary>Admission (quota) refused the call and the tool did not run; or identity refused a token exchange.</summary>
     public const string Denied = "denied";
 
     /// <summary>The tool threw.</summary>
@@ -139,6 +150,22 @@ public static class AuditLimits
 
     /// <summary>Longest identifier field (tenant, principal, partition, tool, reason code).</summary>
     public const int MaxIdLength = 256;
+
+    /// <summary>Largest <see cref="AuditRecord.Detail"/> (bytes of JSON) a sender may write.</summary>
+    public const int MaxDetailBytes = 4 * 1024;
+
+    /// <summary>Longest invocation id.</summary>
+    public const int MaxInvocationIdLength = 128;
+
+    /// <summary>
+    /// Whether a value can be a record's invocation id: 1-<see cref="MaxInvocationIdLength"/>
+    /// characters of ASCII letters, digits, '.', '_', ':' or '-' (what MCP servers accept in
+    /// <c>_meta</c> and the collector stores).
+    /// </summary>
+    /// <param name="value">The candidate.</param>
+    /// <returns>True when it has that shape.</returns>
+    public static bool IsInvocationId(string? value) =>
+        value is { Length: > 0 and <= MaxInvocationIdLength } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
 }
 
 /// <summary>PostgreSQL roles of the audit database (docs/telemetry.md, "Row-level security").</summary>

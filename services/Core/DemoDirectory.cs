@@ -55,6 +55,13 @@ public static class DemoDirectory
     /// <summary>Confidential client of the tools-workspace MCP server (token exchange only).</summary>
     public const string ToolsWorkspaceClientId = "tools-workspace";
 
+    /// <summary>
+    /// identity's own client: it sends token-exchange audit records to collector-tenant (client
+    /// credentials, <c>audit:write</c> only). collector-tenant accepts <c>token_exchange</c> records
+    /// from this client alone.
+    /// </summary>
+    public const string IdentityClientId = "identity";
+
     /// <summary>AppHost parameter names of the demo secrets (dev defaults in AppHost/appsettings.Development.json).</summary>
     public static class Parameters
     {
@@ -78,5 +85,8 @@ public static class DemoDirectory
 
         /// <summary>Secret of <see cref="ToolsWorkspaceClientId"/> (<c>Seed:ToolsWorkspaceClientSecret</c>).</summary>
         public const string ToolsWorkspaceClientSecret = "tools-workspace-client-secret";
+
+        /// <summary>Secret of <see cref="IdentityClientId"/> (<c>Seed:IdentityClientSecret</c>; identity's <c>Identity:ClientSecret</c>).</summary>
+        public const string IdentityClientSecret = "identity-client-secret";
     }
 }
