@@ -123,7 +123,7 @@ public static class TokenExchangeExtensions
     /// <summary>
     /// This server's own client at identity (<c>Identity:ClientId</c>, defaulting to the service's
     /// name, and <c>Identity:ClientSecret</c>) and the discovery document; registered once, shared
-    /// by token exchange and the quota client.
+    /// by token exchange, the quota client and audit delivery.
     /// </summary>
     internal static void AddServerClient(this IHostApplicationBuilder builder, PlatformService service)
     {
@@ -136,7 +136,7 @@ public static class TokenExchangeExtensions
             .Bind(builder.Configuration.GetSection("Identity"))
             .PostConfigure(options => options.ClientId = string.IsNullOrWhiteSpace(options.ClientId) ? service.ResourceName : options.ClientId)
             .Validate(options => !string.IsNullOrWhiteSpace(options.ClientSecret),
-                "Identity:ClientSecret is required: this server authenticates to identity as itself (token exchange, quota).")
+                "Identity:ClientSecret is required: this service authenticates to identity as itself (token exchange, quota, audit delivery).")
             .ValidateOnStart();
         builder.Services.AddHttpClient(nameof(DiscoveryDocument));
         builder.Services.AddSingleton<DiscoveryDocument>();

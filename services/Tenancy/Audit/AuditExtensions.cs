@@ -8,14 +8,13 @@ using Microsoft.Extensions.Options;
 
 namespace McpPlatform.Tenancy.Audit;
 
-/// <summary>Registration of the tenant audit pipeline's emitter side in an MCP server.</summary>
+/// <summary>Registration of the tenant audit pipeline's emitter side.</summary>
 public static class AuditExtensions
 {
     /// <summary>
-    /// Emits one audit record per tool call to <c>collector-tenant</c> through a durable local
-    /// spool (configuration section <c>Audit</c>), authenticating with this server's own client
-    /// credentials (<c>Identity:ClientId</c>/<c>Identity:ClientSecret</c>, scope <c>audit:write</c>).
-    /// Call right after <see cref="McpServerHostingExtensions.AddPlatformMcpServer"/> and before
+    /// Emits one audit record per tool call to <c>collector-tenant</c> through the emitter side of
+    /// the pipeline (<see cref="AddAuditEmitter"/>). Call right after
+    /// <see cref="McpServerHostingExtensions.AddPlatformMcpServer"/> and before
     /// <c>WithQuotaAdmission</c>: filters run in the order added, and audit must see denials.
     /// </summary>
     /// <param name="mcp">The MCP server builder.</param>
@@ -25,8 +24,30 @@ public static class AuditExtensions
     public static IMcpServerBuilder WithAudit(this IMcpServerBuilder mcp, IHostApplicationBuilder builder, PlatformService service)
     {
         ArgumentNullException.ThrowIfNull(mcp);
+        builder.AddAuditEmitter(service);
+        return mcp.WithRequestFilters(filters => filters.AddCallToolFilter(AuditFilter.Create));
+    }
+
+    /// <summary>
+    /// The emitter side of the tenant audit pipeline, for any platform service that writes records
+    /// (MCP servers through <see cref="WithAudit"/>, identity for token exchanges): the
+    /// <see cref="AuditEmitter"/> to hand records to, a durable local spool (configuration section
+    /// <c>Audit</c>) and the background delivery to <c>collector-tenant</c>, authenticating with this
+    /// service's own client credentials (<c>Identity:ClientId</c>/<c>Identity:ClientSecret</c>,
+    /// scope <c>audit:write</c>).
+    /// </summary>
+    /// <param name="builder">The service's host builder.</param>
+    /// <param name="service">This service (its name names the default spool folder and client id).</param>
+    /// <returns>The same builder.</returns>
+    public static IHostApplicationBuilder AddAuditEmitter(this IHostApplicationBuilder builder, PlatformService service)
+    {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(service);
+        if (builder.Services.Any(d => d.ServiceType == typeof(AuditEmitter)))
+        {
+            return builder;
+        }
+
         builder.AddServerClient(service);
         builder.Services.AddOptions<AuditOptions>()
             .Bind(builder.Configuration.GetSection(AuditOptions.SectionName))
@@ -55,6 +76,6 @@ public static class AuditExtensions
         collector.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddHostedService<AuditDelivery>();
-        return mcp.WithRequestFilters(filters => filters.AddCallToolFilter(AuditFilter.Create));
+        return builder;
     }
 }
