@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.RegularExpressions;
 using McpPlatform.CollectorTenant.Extensions;
 using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
@@ -15,11 +14,9 @@ namespace McpPlatform.CollectorTenant.Apis;
 /// <param name="Message">What is wrong.</param>
 public sealed record RejectedRecord(int Index, string Code, string Message);
 
-/// <summary>Ingest: <c>POST /v1/records</c>, from MCP servers' own identities.</summary>
-public static partial class IngestApi
+/// <summary>Ingest: <c>POST /v1/records</c>, from platform services' own identities (MCP servers, identity).</summary>
+public static class IngestApi
 {
-    private static readonly TimeSpan s_maxClockAhead = TimeSpan.FromMinutes(5);
-
     /// <summary>
     /// Maps ingest behind the <c>audit:write</c> policy. A batch is stored whole or not at all:
     /// any invalid record makes it a 422 naming every refused record, so the sender can set
@@ -63,7 +60,7 @@ public static partial class IngestApi
                 continue;
             }
 
-            if (Validate(record, policy, now) is { } error)
+            if (IngestRules.Check(record, server, policy, now) is { } error)
             {
                 rejected.Add(new(i, error.Code, error.Message));
                 continue;
@@ -90,109 +87,4 @@ public static partial class IngestApi
 
     private static string Sender(ClaimsPrincipal user) =>
         user.FindFirst("client_id")?.Value ?? user.FindFirst(PlatformClaims.Subject)?.Value ?? "unknown";
-
-    private static (string Code, string Message)? Validate(AuditRecord record, AuditPolicyOptions policy, DateTimeOffset now)
-    {
-        if (record.Id == Guid.Empty)
-        {
-            return ("record.id_missing", "id is required (a UUID assigned once when the record is created).");
-        }
-
-        if (string.IsNullOrEmpty(record.Kind))
-        {
-            return ("record.kind_missing", $"kind is required ('{AuditKinds.ToolCall}').");
-        }
-
-        if (record.Kind != AuditKinds.ToolCall)
-        {
-            return ("record.kind_forbidden", $"Senders write '{AuditKinds.ToolCall}' records only; grant events are written by the collector.");
-        }
-
-        if (!IsId(record.TenantId))
-        {
-            return ("record.tenant_invalid", $"tenantId must be 1-{AuditLimits.MaxIdLength} printable characters.");
-        }
-
-        if (!policy.IsKnown(record.TenantId))
-        {
-            return ("audit.tenant_unknown", "The tenant is not known to collector-tenant (no audit policy for it).");
-        }
-
-        if (!IsId(record.AuditPartition) || !IsId(record.PrincipalId))
-        {
-            return ("record.principal_invalid", $"auditPartition and principalId must be 1-{AuditLimits.MaxIdLength} printable characters.");
-        }
-
-        if (record.PrincipalType is not (PrincipalTypes.User or PrincipalTypes.Agent))
-        {
-            return ("record.principal_type_invalid", "principalType must be 'user' or 'agent'.");
-        }
-
-        if (record.InvocationId is not { Length: > 0 and <= 128 } || !InvocationIdShape().IsMatch(record.InvocationId))
-        {
-            return ("record.invocation_id_invalid", "invocationId must be 1-128 characters of letters, digits, '.', '_', ':' or '-'.");
-        }
-
-        if (record.Tool is { } tool && !IsId(tool))
-        {
-            return ("record.tool_invalid", $"tool must be 1-{AuditLimits.MaxIdLength} printable characters.");
-        }
-
-        if (!AuditOutcomes.All.Contains(record.Outcome))
-        {
-            return ("record.outcome_invalid", $"outcome must be one of {string.Join(", ", AuditOutcomes.All)}.");
-        }
-
-        if (record.ReasonCode is { } code && !IsId(code))
-        {
-            return ("record.reason_code_invalid", $"reasonCode must be 1-{AuditLimits.MaxIdLength} printable characters.");
-        }
-
-        if (record.UsageTokens < 0 || record.UsageCost < 0 || record.UsageCost > 1_000_000_000m
-            || record.DurationMs < 0 || !double.IsFinite(record.DurationMs))
-        {
-            return ("record.usage_invalid", "usageTokens, usageCost and durationMs must be non-negative (cost at most 1e9).");
-        }
-
-        if (record.TraceId is { } trace && !HexShape(32).IsMatch(trace))
-        {
-            return ("record.trace_id_invalid", "traceId must be 32 lowercase hex characters (W3C trace id).");
-        }
-
-        if (record.ArgumentDigest is { } digest && !HexShape(64).IsMatch(digest))
-        {
-            return ("record.argument_digest_invalid", "argumentDigest must be 64 lowercase hex characters (SHA-256).");
-        }
-
-        if (record.Arguments is { } arguments && arguments.GetRawText().Length > AuditLimits.MaxArgumentsBytes)
-        {
-            return ("record.arguments_too_large", $"arguments may be at most {AuditLimits.MaxArgumentsBytes} bytes; send the digest alone.");
-        }
-
-        if (record.Detail is not null)
-        {
-            return ("record.detail_forbidden", "detail is written by the collector only.");
-        }
-
-        if (record.OccurredAt == default || record.OccurredAt > now + s_maxClockAhead)
-        {
-            return ("record.occurred_at_invalid", "occurredAt is required and may not be in the future.");
-        }
-
-        return null;
-    }
-
-    private static bool IsId(string? value) =>
-        value is { Length: > 0 and <= AuditLimits.MaxIdLength } && !value.Any(char.IsControl);
-
-    private static Regex HexShape(int length) => length == 32 ? Hex32() : Hex64();
-
-    [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
-    private static partial Regex InvocationIdShape();
-
-    [GeneratedRegex("^[0-9a-f]{32}$")]
-    private static partial Regex Hex32();
-
-    [GeneratedRegex("^[0-9a-f]{64}$")]
-    private static partial Regex Hex64();
 }

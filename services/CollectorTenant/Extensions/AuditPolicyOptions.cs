@@ -18,6 +18,12 @@ public sealed class AuditPolicyOptions
     /// </summary>
     public bool AcceptUnknownTenants { get; set; }
 
+    /// <summary>
+    /// The client id identity sends its records as: the only sender whose <c>token_exchange</c>
+    /// records are accepted (MCP servers write <c>tool_call</c> only).
+    /// </summary>
+    public string IdentityClientId { get; set; } = McpPlatform.Core.DemoDirectory.IdentityClientId;
+
     /// <summary>How often the retention job prunes every tenant's trail.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);
 

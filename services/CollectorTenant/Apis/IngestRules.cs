@@ -1,0 +1,170 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using McpPlatform.CollectorTenant.Extensions;
+using McpPlatform.Core;
+
+namespace McpPlatform.CollectorTenant.Apis;
+
+/// <summary>
+/// What a sender may write (docs/telemetry.md, "Service-to-service authentication"): every sender
+/// writes <c>tool_call</c> records, only identity writes <c>token_exchange</c> records, and nobody
+/// writes grant events (the collector itself does). Then the shape of each field.
+/// </summary>
+internal static partial class IngestRules
+{
+    private static readonly TimeSpan s_maxClockAhead = TimeSpan.FromMinutes(5);
+
+    /// <summary>Why a record is refused, or null when it may be stored.</summary>
+    /// <param name="record">The record as received.</param>
+    /// <param name="sender">The sender's client id, from its validated token.</param>
+    /// <param name="policy">Audit policy (known tenants, identity's client id).</param>
+    /// <param name="now">The collector's clock.</param>
+    /// <returns>A code and a sentence, or null.</returns>
+    public static (string Code, string Message)? Check(AuditRecord record, string sender, AuditPolicyOptions policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (record.Id == Guid.Empty)
+        {
+            return ("record.id_missing", "id is required (a UUID assigned once when the record is created).");
+        }
+
+        if (string.IsNullOrEmpty(record.Kind))
+        {
+            return ("record.kind_missing", $"kind is required ('{AuditKinds.ToolCall}', or '{AuditKinds.TokenExchange}' from identity).");
+        }
+
+        if (KindRule(record.Kind, sender, policy) is { } kindError)
+        {
+            return kindError;
+        }
+
+        if (!IsId(record.TenantId))
+        {
+            return ("record.tenant_invalid", $"tenantId must be 1-{AuditLimits.MaxIdLength} printable characters.");
+        }
+
+        if (!policy.IsKnown(record.TenantId))
+        {
+            return ("audit.tenant_unknown", "The tenant is not known to collector-tenant (no audit policy for it).");
+        }
+
+        if (!IsId(record.AuditPartition) || !IsId(record.PrincipalId))
+        {
+            return ("record.principal_invalid", $"auditPartition and principalId must be 1-{AuditLimits.MaxIdLength} printable characters.");
+        }
+
+        if (record.PrincipalType is not (PrincipalTypes.User or PrincipalTypes.Agent))
+        {
+            return ("record.principal_type_invalid", "principalType must be 'user' or 'agent'.");
+        }
+
+        if (!AuditLimits.IsInvocationId(record.InvocationId))
+        {
+            return ("record.invocation_id_invalid", $"invocationId must be 1-{AuditLimits.MaxInvocationIdLength} characters of letters, digits, '.', '_', ':' or '-'.");
+        }
+
+        if (record.Tool is { } tool && !IsId(tool))
+        {
+            return ("record.tool_invalid", $"tool must be 1-{AuditLimits.MaxIdLength} printable characters.");
+        }
+
+        if (!AuditOutcomes.All.Contains(record.Outcome))
+        {
+            return ("record.outcome_invalid", $"outcome must be one of {string.Join(", ", AuditOutcomes.All)}.");
+        }
+
+        if (record.ReasonCode is { } code && !IsId(code))
+        {
+            return ("record.reason_code_invalid", $"reasonCode must be 1-{AuditLimits.MaxIdLength} printable characters.");
+        }
+
+        if (record.UsageTokens < 0 || record.UsageCost < 0 || record.UsageCost > 1_000_000_000m
+            || record.DurationMs < 0 || !double.IsFinite(record.DurationMs))
+        {
+            return ("record.usage_invalid", "usageTokens, usageCost and durationMs must be non-negative (cost at most 1e9).");
+        }
+
+        if (record.TraceId is { } trace && !Hex32().IsMatch(trace))
+        {
+            return ("record.trace_id_invalid", "traceId must be 32 lowercase hex characters (W3C trace id).");
+        }
+
+        if (record.ArgumentDigest is { } digest && !Hex64().IsMatch(digest))
+        {
+            return ("record.argument_digest_invalid", "argumentDigest must be 64 lowercase hex characters (SHA-256).");
+        }
+
+        if (record.Arguments is { } arguments && arguments.GetRawText().Length > AuditLimits.MaxArgumentsBytes)
+        {
+            return ("record.arguments_too_large", $"arguments may be at most {AuditLimits.MaxArgumentsBytes} bytes; send the digest alone.");
+        }
+
+        if ((record.Kind == AuditKinds.TokenExchange ? TokenExchangeRule(record) : ToolCallRule(record)) is { } kindShape)
+        {
+            return kindShape;
+        }
+
+        if (record.OccurredAt == default || record.OccurredAt > now + s_maxClockAhead)
+        {
+            return ("record.occurred_at_invalid", "occurredAt is required and may not be in the future.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether this sender may write this kind at all.</summary>
+    /// <param name="kind">The record's kind.</param>
+    /// <param name="sender">The sender's client id, from its validated token.</param>
+    /// <param name="policy">Names identity's client id.</param>
+    /// <returns>A code and a sentence, or null.</returns>
+    public static (string Code, string Message)? KindRule(string kind, string sender, AuditPolicyOptions policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return kind switch
+        {
+            AuditKinds.ToolCall => null,
+            AuditKinds.TokenExchange when string.Equals(sender, policy.IdentityClientId, StringComparison.Ordinal) => null,
+            AuditKinds.TokenExchange => ("record.kind_sender_forbidden",
+                $"'{AuditKinds.TokenExchange}' records are written by identity only (client '{policy.IdentityClientId}'), not by '{sender}'."),
+            _ when AuditKinds.All.Contains(kind) => ("record.kind_forbidden",
+                $"Senders write '{AuditKinds.ToolCall}' (and identity '{AuditKinds.TokenExchange}') records only; grant events are written by the collector."),
+            _ => ("record.kind_forbidden", $"kind must be '{AuditKinds.ToolCall}' (or '{AuditKinds.TokenExchange}' from identity)."),
+        };
+    }
+
+    private static (string Code, string Message)? ToolCallRule(AuditRecord record) =>
+        record.Detail is not null ? ("record.detail_forbidden", "detail is not part of a tool-call record.") : null;
+
+    // An exchange is granted or refused, and says so with facts in detail (never a token).
+    private static (string Code, string Message)? TokenExchangeRule(AuditRecord record)
+    {
+        if (record.Outcome is not (AuditOutcomes.Success or AuditOutcomes.Denied))
+        {
+            return ("record.outcome_invalid", $"A '{AuditKinds.TokenExchange}' outcome is '{AuditOutcomes.Success}' or '{AuditOutcomes.Denied}'.");
+        }
+
+        if ((record.Outcome == AuditOutcomes.Denied) != (record.ReasonCode is not null))
+        {
+            return ("record.reason_code_invalid", "A refused exchange carries its reason code; a granted one carries none.");
+        }
+
+        if (record.Detail is not { ValueKind: JsonValueKind.Object } detail || detail.GetRawText().Length > AuditLimits.MaxDetailBytes)
+        {
+            return ("record.detail_invalid", $"detail must be a JSON object of at most {AuditLimits.MaxDetailBytes} bytes.");
+        }
+
+        return record.Arguments is not null || record.ArgumentDigest is not null
+            ? ("record.arguments_forbidden", "A token exchange has no tool arguments.")
+            : null;
+    }
+
+    private static bool IsId(string? value) =>
+        value is { Length: > 0 and <= AuditLimits.MaxIdLength } && !value.Any(char.IsControl);
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex Hex32();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Hex64();
+}
