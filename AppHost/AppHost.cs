@@ -25,6 +25,8 @@ var fabrikamUserPassword = builder.AddParameter(DemoDirectory.Parameters.Fabrika
 var operatorPassword = builder.AddParameter(DemoDirectory.Parameters.OperatorPassword, secret: true);
 var toolsKnowledgeSecret = builder.AddParameter(DemoDirectory.Parameters.ToolsKnowledgeClientSecret, secret: true);
 var toolsWorkspaceSecret = builder.AddParameter(DemoDirectory.Parameters.ToolsWorkspaceClientSecret, secret: true);
+// identity's own client, with which it sends token-exchange audit records to collector-tenant.
+var identitySecret = builder.AddParameter(DemoDirectory.Parameters.IdentityClientSecret, secret: true);
 // The audit database's app role: what collector-tenant logs in as (docs/telemetry.md, RLS design).
 var auditAppPassword = builder.AddParameter(AuditDatabaseRoles.AppPasswordParameter, secret: true);
 
@@ -62,6 +64,7 @@ var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(Infrastructur
     .WithEnvironment("Seed__OperatorPassword", operatorPassword)
     .WithEnvironment("Seed__ToolsKnowledgeClientSecret", toolsKnowledgeSecret)
     .WithEnvironment("Seed__ToolsWorkspaceClientSecret", toolsWorkspaceSecret)
+    .WithEnvironment("Seed__IdentityClientSecret", identitySecret)
     .WithEnvironment("Audit__AppPassword", auditAppPassword);
 
 // The tenancy model (Tenancy:Model, Tenancy:DataScope, …) is set once, in the AppHost's
@@ -74,7 +77,9 @@ var identity = builder.AddPlatformService<Projects.McpPlatform_Identity>(Platfor
     .WithEnvironment("Tenancy__Model", tenancy["Model"] ?? nameof(TenancyModel.Organisation))
     .WithEnvironment("Tenancy__DataScope", tenancy["DataScope"] ?? nameof(TenancyScope.Tenant))
     .WithEnvironment("Tenancy__QuotaScope", tenancy["QuotaScope"] ?? nameof(TenancyScope.Tenant))
-    .WithEnvironment("Tenancy__AuditScope", tenancy["AuditScope"] ?? nameof(TenancyScope.Tenant));
+    .WithEnvironment("Tenancy__AuditScope", tenancy["AuditScope"] ?? nameof(TenancyScope.Tenant))
+    .WithEnvironment("Identity__ClientSecret", identitySecret)
+    .WithAuditSpool(builder, PlatformServices.Identity);
 
 // collector-tenant logs in as the audit app role, never as the server admin: the role is not the
 // tables' owner and not a superuser, so row-level security binds it (it refuses to start otherwise).
@@ -86,6 +91,10 @@ var collectorTenant = builder.AddPlatformService<Projects.McpPlatform_CollectorT
     .WaitForCompletion(migrator)
     .WithReference(identity)
     .WaitFor(identity);
+// identity audits token exchanges into the tenant trail through its spool. It must not wait for
+// collector-tenant: the collector validates tokens from identity (a start-up cycle otherwise), and
+// the spool holds the records until the collector answers.
+identity.WithEnvironment("Audit__BaseAddress", collectorTenant.GetEndpoint("http"));
 if (builder.Environment.IsDevelopment())
 {
     // Only tenants with an audit policy may open a trail; the demo tenants get the defaults.

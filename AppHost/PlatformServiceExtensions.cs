@@ -87,8 +87,9 @@ internal static class PlatformServiceExtensions
     }
 
     /// <summary>
-    /// Puts an MCP server's audit spool under the local data folder (run mode), so records still
-    /// waiting for collector-tenant survive a restart of the server and stay with this clone's data.
+    /// Puts a service's audit spool (MCP servers, identity) under the local data folder (run mode), so
+    /// records still waiting for collector-tenant survive a restart of the service and stay with this
+    /// clone's data.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithAuditSpool(
         this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, PlatformService service)

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenIddict.Abstractions;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -71,7 +72,7 @@ public static class AuthorizationApi
     }
 
     private static async Task<Results<SignInHttpResult, ForbidHttpResult>> ExchangeAsync(
-        HttpContext context, PlatformPrincipals principals, IOpenIddictApplicationManager applications)
+        HttpContext context, PlatformPrincipals principals, IOpenIddictApplicationManager applications, ExchangeAudit audit)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
@@ -101,7 +102,8 @@ public static class AuthorizationApi
         if (request.IsTokenExchangeGrantType())
         {
             var result = await context.AuthenticateAsync(Scheme);
-            return await TokenExchangeAsync(request, result, applications, cancellationToken);
+            return await TokenExchangeAsync(request, result, applications, audit,
+                context.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction, cancellationToken);
         }
 
         return Forbid(Errors.UnsupportedGrantType, "The grant type is not supported.");
@@ -113,14 +115,14 @@ public static class AuthorizationApi
     {
         var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken);
         var kind = application is null ? null : await KindAsync(applications, application, cancellationToken);
-        if (kind == ClientKinds.ResourceServer)
+        if (kind is ClientKinds.ResourceServer or ClientKinds.PlatformService)
         {
             return ServiceClientCredentials(request);
         }
 
         if (kind != ClientKinds.Agent)
         {
-            return Forbid(Errors.UnauthorizedClient, "Only agents and platform MCP servers use client credentials.");
+            return Forbid(Errors.UnauthorizedClient, "Only agents and platform services use client credentials.");
         }
 
         var identity = await principals.ForAgentAsync(request.ClientId!, cancellationToken);
@@ -142,7 +144,7 @@ public static class AuthorizationApi
 
     private static async Task<Results<SignInHttpResult, ForbidHttpResult>> TokenExchangeAsync(
         OpenIddictRequest request, AuthenticateResult subjectResult, IOpenIddictApplicationManager applications,
-        CancellationToken cancellationToken)
+        ExchangeAudit audit, OpenIddictServerTransaction? transaction, CancellationToken cancellationToken)
     {
         var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken);
         if (application is null)
@@ -154,24 +156,10 @@ public static class AuthorizationApi
         var permissions = await applications.GetPermissionsAsync(application, cancellationToken);
         var subject = subjectResult.Principal;
 
-        var decision = ExchangeRules.Evaluate(new ExchangeFacts
-        {
-            ClientId = request.ClientId!,
-            ClientKind = ClientProperties.Read(properties, ClientProperties.Kind),
-            ClientResource = ClientProperties.Read(properties, ClientProperties.Resource),
-            AllowedTargets = [.. permissions
-                .Where(p => p.StartsWith(Permissions.Prefixes.Resource, StringComparison.Ordinal))
-                .Select(p => p[Permissions.Prefixes.Resource.Length..])],
-            RequestedTargets = [.. request.GetAudiences(), .. request.GetResources()],
-            SubjectTokenType = request.SubjectTokenType,
-            HasActorToken = !string.IsNullOrEmpty(request.ActorToken),
-            InvocationId = request.GetParameter(TokenExchange.InvocationIdParameter)?.ToString(),
-            SubjectAudiences = subject is null ? [] : [.. subject.GetAudiences()],
-            SubjectTenantId = subject?.GetClaim(PlatformClaims.TenantId),
-            SubjectSubject = subject?.GetClaim(PlatformClaims.Subject),
-            SubjectPrincipalType = subject?.GetClaim(PlatformClaims.PrincipalType),
-            SubjectActor = subject?.GetClaim(PlatformClaims.Actor),
-        });
+        var facts = ExchangeAudit.Facts(request, request.ClientId!, properties, permissions, subject);
+        var decision = ExchangeRules.Evaluate(facts);
+        // Granted or refused, the subject's tenant sees it in its trail (no tenant: counted only).
+        audit.Record(facts, decision, transaction);
         if (!decision.IsAllowed || subject is null)
         {
             return Forbid(decision.Error ?? Errors.InvalidGrant, decision.Description ?? "The subject token is not valid.");
@@ -197,7 +185,7 @@ public static class AuthorizationApi
     }
 
     /// <summary>
-    /// An MCP server's own token for a platform API (quota): no tenant, no principal type, only the
+    /// A platform service's own token for a platform API (quota, audit ingest): no tenant, no principal type, only the
     /// service scope. It can reach nothing that holds tenant data; tenant APIs need exchanged tokens.
     /// </summary>
     private static Results<SignInHttpResult, ForbidHttpResult> ServiceClientCredentials(OpenIddictRequest request)
@@ -205,7 +193,7 @@ public static class AuthorizationApi
         var resources = request.GetResources();
         if (resources.Length != 1 || PlatformResources.Find(resources[0]) is not { ServiceScope: { } scope } resource)
         {
-            return Forbid(Errors.InvalidTarget, "An MCP server's own client credentials reach only platform service APIs (quota).");
+            return Forbid(Errors.InvalidTarget, "A platform service's own client credentials reach only platform service APIs (quota, audit ingest).");
         }
 
         var identity = PlatformPrincipals.NewIdentity();

@@ -84,4 +84,10 @@ public static class ClientKinds
 
     /// <summary>A public client driving a user's sign-in (authorization code + PKCE).</summary>
     public const string Public = "public";
+
+    /// <summary>
+    /// A platform service calling platform APIs as itself (identity sending its audit records):
+    /// client credentials for its permitted service scopes only; no tenant, no token exchange.
+    /// </summary>
+    public const string PlatformService = "platform_service";
 }

@@ -52,4 +52,21 @@ public static class ActorChain
 
         return act;
     }
+
+    /// <summary>The client ids an <c>act</c> claim names, outermost (most recent) first; empty when absent or malformed.</summary>
+    public static IReadOnlyList<string> Actors(string? actJson)
+    {
+        if (string.IsNullOrEmpty(actJson) || Depth(actJson) == int.MaxValue)
+        {
+            return [];
+        }
+
+        var actors = new List<string>();
+        for (var current = JsonNode.Parse(actJson) as JsonObject; current is not null; current = current["act"] as JsonObject)
+        {
+            actors.Add(current["sub"]!.ToString());
+        }
+
+        return actors;
+    }
 }

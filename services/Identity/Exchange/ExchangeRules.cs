@@ -22,6 +22,9 @@ public sealed record ExchangeFacts
     /// <summary>The request's <c>audience</c> and <c>resource</c> values together.</summary>
     public IReadOnlyCollection<string> RequestedTargets { get; init; } = [];
 
+    /// <summary>The request's <c>scope</c> values (audited on refusals; a grant's scope is the target's).</summary>
+    public IReadOnlyCollection<string> RequestedScopes { get; init; } = [];
+
     public string? SubjectTokenType { get; init; }
 
     public bool HasActorToken { get; init; }
@@ -37,6 +40,9 @@ public sealed record ExchangeFacts
     public string? SubjectSubject { get; init; }
 
     public string? SubjectPrincipalType { get; init; }
+
+    /// <summary>The subject token's <c>audit_partition</c> (the tenant when absent).</summary>
+    public string? SubjectAuditPartition { get; init; }
 
     /// <summary>The subject token's <c>act</c> claim, raw JSON, when it was itself exchanged.</summary>
     public string? SubjectActor { get; init; }

@@ -10,9 +10,10 @@ namespace McpPlatform.Identity.Exchange;
 /// Stands in for OpenIddict's authorized-party check on token exchange. OpenIddict accepts a subject
 /// token when its audience or presenter is the caller's client id; our audiences are resource URLs
 /// (RFC 8707), so the rule becomes: the subject token's one audience is the resource the calling
-/// server serves. Other grants keep OpenIddict's own check unchanged.
+/// server serves. Other grants keep OpenIddict's own check unchanged. A refusal here is audited
+/// into the subject's tenant trail like the endpoint's (<see cref="ExchangeAudit"/>).
 /// </summary>
-internal sealed class ValidateSubjectTokenAudience(IOpenIddictApplicationManager applications)
+internal sealed class ValidateSubjectTokenAudience(IOpenIddictApplicationManager applications, ExchangeAudit audit)
     : IOpenIddictServerHandler<ValidateTokenRequestContext>
 {
     private static readonly OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty _builtIn = new();
@@ -44,7 +45,12 @@ internal sealed class ValidateSubjectTokenAudience(IOpenIddictApplicationManager
         var audiences = context.SubjectTokenPrincipal?.GetAudiences() ?? [];
         if (!ExchangeRules.WasSentTo(audiences, resource))
         {
-            context.Reject(Errors.InvalidGrant, "The subject token was not issued for this server.");
+            // The subject token is valid here, so its tenant learns that a server tried to
+            // exchange a token that was not sent to it.
+            var decision = ExchangeDecision.Deny(Errors.InvalidGrant, "The subject token was not issued for this server.");
+            audit.Record(ExchangeAudit.Facts(context.Request, context.ClientId ?? string.Empty, properties, [], context.SubjectTokenPrincipal),
+                decision, context.Transaction);
+            context.Reject(decision.Error, decision.Description);
         }
     }
 }

@@ -4,6 +4,7 @@ using McpPlatform.Identity.Data;
 using McpPlatform.Identity.Exchange;
 using McpPlatform.Identity.Principals;
 using McpPlatform.Identity.Tenancy;
+using McpPlatform.Tenancy.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -18,7 +19,7 @@ public static class IdentityServiceExtensions
 
     /// <summary>
     /// Registers the directory database, the tenancy pin check, the sign-in cookie and antiforgery,
-    /// and OpenIddict (server with client credentials, authorization code + PKCE S256, rotating
+    /// the audit of token exchanges (tenant pipeline, identity's own client credentials), and OpenIddict (server with client credentials, authorization code + PKCE S256, rotating
     /// refresh tokens and token exchange; signed, unencrypted JWT access tokens; validation).
     /// </summary>
     /// <param name="builder">The identity service's host builder.</param>
@@ -39,6 +40,11 @@ public static class IdentityServiceExtensions
         builder.Services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.SectionName));
         builder.Services.AddHostedService<TenancyPinCheck>();
         builder.Services.AddScoped<PlatformPrincipals>();
+
+        // Token-exchange decisions go into the subject's tenant audit trail through the same
+        // spool and delivery as the MCP servers' tool calls, as identity's own client.
+        builder.AddAuditEmitter(PlatformServices.Identity);
+        builder.Services.AddSingleton<ExchangeAudit>();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
@@ -79,7 +85,8 @@ public static class IdentityServiceExtensions
                      .. PlatformResources.All.Select(r => r.Scope), .. PlatformResources.All.Select(r => r.ServiceScope).OfType<string>()]);
                 options.ValidateRegisteredResources();
                 options.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty.Descriptor)
-                    .AddEventHandler(ValidateSubjectTokenAudience.Descriptor);
+                    .AddEventHandler(ValidateSubjectTokenAudience.Descriptor)
+                    .AddEventHandler(CountUnauditedExchangeRefusals.Descriptor);
                 options.RegisterAudiences([.. PlatformResources.All.Select(resource => resource.Uri)]);
 
                 options.SetAccessTokenLifetime(settings.AccessTokenLifetime);

@@ -50,6 +50,8 @@ internal sealed class DirectorySeeder(
         await UpsertResourceServerAsync(DemoDirectory.ToolsWorkspaceClientId, "tools-workspace MCP server",
             PlatformResources.ToolsWorkspace, [PlatformResources.Downstream, PlatformResources.ToolsKnowledge],
             seed.ToolsWorkspaceClientSecret, nameof(SeedOptions.ToolsWorkspaceClientSecret), cancellationToken);
+
+        await UpsertIdentityAuditClientAsync(cancellationToken);
     }
 
     private async Task UpsertTenantAsync(string id, string slug, string displayName, CancellationToken cancellationToken)
@@ -241,6 +243,33 @@ internal sealed class DirectorySeeder(
 
         descriptor.Properties[ClientProperties.Kind] = JsonSerializer.SerializeToElement(ClientKinds.ResourceServer);
         descriptor.Properties[ClientProperties.Resource] = JsonSerializer.SerializeToElement(ownResource.Uri);
+        await UpsertApplicationAsync(descriptor, cancellationToken);
+    }
+
+    // identity's own client: it sends token-exchange audit records to collector-tenant and may do
+    // nothing else (no tenant, no exchange, no other platform API).
+    private async Task UpsertIdentityAuditClientAsync(CancellationToken cancellationToken)
+    {
+        if (!HasSecret(seed.IdentityClientSecret, nameof(SeedOptions.IdentityClientSecret), DemoDirectory.IdentityClientId))
+        {
+            return;
+        }
+
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = DemoDirectory.IdentityClientId,
+            ClientSecret = seed.IdentityClientSecret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = "identity (audit delivery)",
+            Permissions =
+            {
+                Permissions.Endpoints.Token,
+                Permissions.GrantTypes.ClientCredentials,
+                Permissions.Prefixes.Resource + PlatformResources.CollectorTenant.Uri,
+                Permissions.Prefixes.Scope + PlatformScopes.AuditWrite,
+            },
+        };
+        descriptor.Properties[ClientProperties.Kind] = JsonSerializer.SerializeToElement(ClientKinds.PlatformService);
         await UpsertApplicationAsync(descriptor, cancellationToken);
     }
 

@@ -25,4 +25,7 @@ public sealed class SeedOptions
     public string? ToolsKnowledgeClientSecret { get; set; }
 
     public string? ToolsWorkspaceClientSecret { get; set; }
+
+    /// <summary>Secret of identity's own client (audit delivery to collector-tenant).</summary>
+    public string? IdentityClientSecret { get; set; }
 }
