@@ -58,6 +58,7 @@ public static class McpServerHostingExtensions
 
         // Only registered tool and prompt names leave the service in platform telemetry.
         builder.Services.AddSingleton<McpPlatform.ServiceDefaults.Telemetry.IMcpVocabulary, McpServerVocabulary>();
+        builder.Services.AddSingleton<ToolCallMetrics>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<TenantContextAccessor>();
         builder.Services.AddScoped(services => services.GetRequiredService<TenantContextAccessor>().Current
@@ -71,6 +72,8 @@ public static class McpServerHostingExtensions
             })
             // Stateless: no session affinity, so instances scale out behind a plain load balancer.
             .WithHttpTransport(options => options.Stateless = true)
+            // Outermost: every call is counted, whatever the filters inside decide (ToolCallMetrics).
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolCallMetrics.Filter))
             .WithRequestFilters(filters => filters.AddCallToolFilter(TenantContextFilter.Create));
     }
 

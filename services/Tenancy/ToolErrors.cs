@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 
@@ -26,7 +27,21 @@ public static class ToolErrors
         {
             IsError = true,
             Content = [new TextContentBlock { Text = $"{code}: {message}" }],
-            StructuredContent = System.Text.Json.JsonSerializer.SerializeToElement(new JsonObject { ["error"] = error }),
+            StructuredContent = JsonSerializer.SerializeToElement(new JsonObject { ["error"] = error }),
         };
+    }
+
+    /// <summary>The reason code of an error result built by <see cref="Create"/> (<c>structuredContent.error.code</c>), if it has one.</summary>
+    /// <param name="result">A tool result.</param>
+    /// <returns>The code, or null for successes and errors without one.</returns>
+    public static string? CodeOf(CallToolResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.IsError == true
+            && result.StructuredContent is { ValueKind: JsonValueKind.Object } content
+            && content.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+            && error.TryGetProperty("code", out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
     }
 }

@@ -1,8 +1,6 @@
-using System.Diagnostics.Metrics;
 using McpPlatform.CollectorPlatform.Extensions;
 using McpPlatform.CollectorPlatform.Ingest;
 using McpPlatform.CollectorPlatform.Otlp;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace McpPlatform.ServiceDefaults.Tests;
@@ -87,33 +85,71 @@ public sealed class CollectorCheckTests
     }
 
     [Fact]
-    public void ToolCallStats_CountsCallsAndErrorsPerServiceAndTool()
+    public void ToolCallStats_FromTheServicesCounters_CountsCallsErrorsAndDenialsPerServiceAndTool()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var stats = new ToolCallStats(services.GetRequiredService<IMeterFactory>());
-        var ok = ToolSpan("search", 2_000_000, error: false);
-        var failed = ToolSpan("search", 40_000_000, error: true);
-        var other = new Span { Name = "GET", Kind = Span.Types.SpanKind.Server };
+        var stats = new ToolCallStats();
 
-        stats.Add(Traces(ok, failed, other));
+        stats.Add(ToolMetrics(start: 1, ("search", "ok", 5), ("search", "error", 2), ("search", "denied", 1)));
+        stats.Add(ToolMetrics(start: 1, ("search", "ok", 7), ("search", "error", 2), ("search", "denied", 1)));
 
         var summary = stats.Summaries().ShouldHaveSingleItem();
-        summary.ShouldBe(summary with { Service = Service, Tool = "search", Calls = 2, Errors = 1 });
+        // Cumulative: the later export replaces the earlier one, it is not added to it.
+        summary.ShouldBe(summary with { Service = Service, Tool = "search", Calls = 10, Errors = 2, Denied = 1 });
+    }
+
+    [Fact]
+    public void ToolCallStats_AfterARestart_AddsTheNewSeries_AndAddsDeltas()
+    {
+        var stats = new ToolCallStats();
+
+        stats.Add(ToolMetrics(start: 1, ("search", "ok", 7)));
+        stats.Add(ToolMetrics(start: 2, ("search", "ok", 3)));
+        var delta = ToolMetrics(start: 3, ("search", "ok", 4));
+        delta.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Sum.AggregationTemporality = AggregationTemporality.Delta;
+        stats.Add(delta);
+        stats.Add(delta);
+
+        stats.Summaries().ShouldHaveSingleItem().Calls.ShouldBe(7 + 3 + 4 + 4);
+    }
+
+    [Fact]
+    public void ToolCallStats_Percentiles_ComeFromTheDurationHistogram()
+    {
+        var stats = new ToolCallStats();
+        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Cumulative };
+        // 98 calls up to 2 ms, 2 calls up to 50 ms.
+        var point = new HistogramDataPoint { StartTimeUnixNano = 1, Count = 100, ExplicitBounds = { 1, 2, 5, 50 }, BucketCounts = { 10, 88, 0, 2, 0 } };
+        point.Attributes.Add(Attribute("gen_ai.tool.name", "search"));
+        histogram.DataPoints.Add(point);
+        var request = ToolMetrics(start: 1, ("search", "ok", 100));
+        request.ResourceMetrics[0].ScopeMetrics[0].Metrics.Add(new Metric { Name = ToolCallStats.DurationMetric, Histogram = histogram });
+
+        stats.Add(request);
+
+        var summary = stats.Summaries().ShouldHaveSingleItem();
         summary.P50Ms.ShouldBe(2);
+        summary.P95Ms.ShouldBe(2);
         summary.P99Ms.ShouldBe(50);
     }
 
-    private static Span ToolSpan(string tool, ulong nanoseconds, bool error)
+    private static ExportMetricsServiceRequest ToolMetrics(ulong start, params (string Tool, string Outcome, long Calls)[] points)
     {
-        var span = new Span { Name = $"tools/call {tool}", Kind = Span.Types.SpanKind.Server, StartTimeUnixNano = 1_000, EndTimeUnixNano = 1_000 + nanoseconds };
-        span.Attributes.Add(Attribute("mcp.method.name", "tools/call"));
-        span.Attributes.Add(Attribute("gen_ai.tool.name", tool));
-        if (error)
+        var sum = new Sum { AggregationTemporality = AggregationTemporality.Cumulative, IsMonotonic = true };
+        foreach (var (tool, outcome, calls) in points)
         {
-            span.Status = new Status { Code = Status.Types.StatusCode.Error };
+            var point = new NumberDataPoint { StartTimeUnixNano = start, AsInt = calls };
+            point.Attributes.Add(Attribute("gen_ai.tool.name", tool));
+            point.Attributes.Add(Attribute("outcome", outcome));
+            sum.DataPoints.Add(point);
         }
 
-        return span;
+        var request = new ExportMetricsServiceRequest();
+        request.ResourceMetrics.Add(new ResourceMetrics
+        {
+            Resource = Resource(),
+            ScopeMetrics = { new ScopeMetrics { Metrics = { new Metric { Name = ToolCallStats.CallsMetric, Sum = sum } } } },
+        });
+        return request;
     }
 
     private static ExportTraceServiceRequest Traces(params Span[] spans)

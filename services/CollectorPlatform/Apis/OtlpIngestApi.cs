@@ -22,9 +22,7 @@ public static class OtlpIngestApi
         app.MapPost("/v1/traces", (HttpContext http, IngestServices services) => Ingest(http, services, ExportTraceServiceRequest.Parser, "traces", request =>
         {
             services.Received.Add("traces", TenantFreeChecker.ServiceOf(request.ResourceSpans.FirstOrDefault()?.Resource), request);
-            var findings = services.Checker.Check(request);
-            services.Stats.Add(request);
-            return (findings, new ExportTraceServiceResponse());
+            return (services.Checker.Check(request), new ExportTraceServiceResponse());
         }));
         app.MapPost("/v1/logs", (HttpContext http, IngestServices services) => Ingest(http, services, ExportLogsServiceRequest.Parser, "logs", request =>
         {
@@ -35,6 +33,7 @@ public static class OtlpIngestApi
         {
             services.Received.Add("metrics", TenantFreeChecker.ServiceOf(request.ResourceMetrics.FirstOrDefault()?.Resource), request);
             var (findings, dropped) = services.Checker.Check(request);
+            services.Stats.Add(request);
             var response = new ExportMetricsServiceResponse();
             if (dropped > 0)
             {

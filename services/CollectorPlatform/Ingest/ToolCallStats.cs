@@ -1,98 +1,139 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using McpPlatform.CollectorPlatform.Otlp;
 
 namespace McpPlatform.CollectorPlatform.Ingest;
 
-/// <summary>Calls, errors and latency of one tool on one service.</summary>
-public sealed record ToolCallSummary(string Service, string Tool, long Calls, long Errors, double P50Ms, double P95Ms, double P99Ms);
+/// <summary>Calls, errors, denials and latency of one tool on one service.</summary>
+public sealed record ToolCallSummary(string Service, string Tool, long Calls, long Errors, long Denied, double P50Ms, double P95Ms, double P99Ms);
 
 /// <summary>
-/// Platform metrics aggregated from the (already cleaned) spans: every MCP <c>tools/call</c> span
-/// counts as a call of its tool on its service, an error when its status is error or it carries
-/// <c>error.type</c>. Exposed at <c>/v1/tool-calls</c> and as the collector's own metrics
-/// (<c>mcpplatform.tool.calls</c>, <c>mcpplatform.tool.duration</c>), which reach the dashboard.
+/// Per-tool platform metrics, aggregated from what every MCP server counts at the source
+/// (<c>mcpplatform.tool.calls</c> by tool and outcome, <c>mcpplatform.tool.duration</c> by tool;
+/// Tenancy's ToolCallMetrics), not from spans: traces are head-sampled under load, these count
+/// every call. Exposed at <c>/v1/tool-calls</c>. Cumulative streams keep their latest value per
+/// series (service, instance, stream start, attributes), so a restarted process adds a series
+/// instead of resetting the total; delta streams are added up.
 /// </summary>
 public sealed class ToolCallStats
 {
-    // Upper bounds in milliseconds; a percentile is reported as the bound of its bucket.
-    private static readonly double[] s_boundsMs =
-        [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, double.PositiveInfinity];
+    /// <summary>The counter services export.</summary>
+    public const string CallsMetric = "mcpplatform.tool.calls";
 
-    private readonly ConcurrentDictionary<(string Service, string Tool), Entry> _entries = new();
-    private readonly Counter<long> _calls;
-    private readonly Histogram<double> _duration;
+    /// <summary>The histogram services export (milliseconds).</summary>
+    public const string DurationMetric = "mcpplatform.tool.duration";
 
-    /// <summary>Creates the aggregator and its instruments.</summary>
-    public ToolCallStats(IMeterFactory meters)
-    {
-        ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(CollectorMeters.Name);
-        _calls = meter.CreateCounter<long>("mcpplatform.tool.calls", description: "MCP tool calls seen by collector-platform, by service, tool and outcome.");
-        _duration = meter.CreateHistogram<double>("mcpplatform.tool.duration", unit: "ms", description: "MCP tool call duration by service and tool.");
-    }
+    // At most this many series are kept (restarts × tools × outcomes); beyond it new series are
+    // not tracked, so a misbehaving sender cannot grow the collector's memory.
+    private const int MaxSeries = 10_000;
 
-    /// <summary>Adds the tool-call spans of a cleaned trace export.</summary>
-    public void Add(ExportTraceServiceRequest request)
+    private readonly ConcurrentDictionary<SeriesKey, long> _calls = new();
+    private readonly ConcurrentDictionary<SeriesKey, Buckets> _durations = new();
+
+    /// <summary>Adds the tool-call data points of a (cleaned) metrics export.</summary>
+    public void Add(ExportMetricsServiceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        foreach (var resourceSpans in request.ResourceSpans)
+        foreach (var resourceMetrics in request.ResourceMetrics)
         {
-            var service = TenantFreeChecker.ServiceOf(resourceSpans.Resource);
-            foreach (var span in resourceSpans.ScopeSpans.SelectMany(s => s.Spans))
+            var service = TenantFreeChecker.ServiceOf(resourceMetrics.Resource);
+            var instance = resourceMetrics.Resource?.Attributes.FirstOrDefault(a => a.Key == "service.instance.id")?.Value?.StringValue ?? string.Empty;
+            foreach (var metric in resourceMetrics.ScopeMetrics.SelectMany(scope => scope.Metrics))
             {
-                if (span.Kind == Span.Types.SpanKind.Client || StringAttribute(span, "mcp.method.name") != "tools/call")
+                if (metric.Name == CallsMetric && metric.DataCase == Metric.DataOneofCase.Sum)
                 {
-                    continue;
+                    AddCalls(service, instance, metric.Sum);
                 }
-
-                var tool = StringAttribute(span, "gen_ai.tool.name") ?? "unknown";
-                var error = span.Status?.Code == Status.Types.StatusCode.Error || span.Attributes.Any(a => a.Key == "error.type");
-                var milliseconds = span.EndTimeUnixNano > span.StartTimeUnixNano
-                    ? (span.EndTimeUnixNano - span.StartTimeUnixNano) / 1_000_000.0
-                    : 0;
-                _entries.GetOrAdd((service, tool), _ => new Entry()).Add(milliseconds, error);
-                var outcome = error ? "error" : "ok";
-                _calls.Add(1, new("service", service), new("gen_ai.tool.name", tool), new("outcome", outcome));
-                _duration.Record(milliseconds, new("service", service), new("gen_ai.tool.name", tool));
+                else if (metric.Name == DurationMetric && metric.DataCase == Metric.DataOneofCase.Histogram)
+                {
+                    AddDurations(service, instance, metric.Histogram);
+                }
             }
+        }
+    }
+
+    private void AddCalls(string service, string instance, Sum sum)
+    {
+        var delta = sum.AggregationTemporality == AggregationTemporality.Delta;
+        foreach (var point in sum.DataPoints)
+        {
+            var value = point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : (long)point.AsDouble;
+            var key = new SeriesKey(service, instance, delta ? 0 : point.StartTimeUnixNano,
+                StringAttribute(point.Attributes, "gen_ai.tool.name") ?? "(unknown)", StringAttribute(point.Attributes, "outcome") ?? "ok");
+            if (!_calls.ContainsKey(key) && _calls.Count >= MaxSeries)
+            {
+                continue;
+            }
+
+            _calls.AddOrUpdate(key, value, (_, previous) => delta ? previous + value : value);
+        }
+    }
+
+    private void AddDurations(string service, string instance, Histogram histogram)
+    {
+        var delta = histogram.AggregationTemporality == AggregationTemporality.Delta;
+        foreach (var point in histogram.DataPoints)
+        {
+            if (point.BucketCounts.Count != point.ExplicitBounds.Count + 1)
+            {
+                continue;
+            }
+
+            var key = new SeriesKey(service, instance, delta ? 0 : point.StartTimeUnixNano,
+                StringAttribute(point.Attributes, "gen_ai.tool.name") ?? "(unknown)", string.Empty);
+            if (!_durations.ContainsKey(key) && _durations.Count >= MaxSeries)
+            {
+                continue;
+            }
+
+            var received = new Buckets([.. point.ExplicitBounds, double.PositiveInfinity], [.. point.BucketCounts.Select(c => (long)c)]);
+            _durations.AddOrUpdate(key, received, (_, previous) => delta ? previous.Plus(received) : received);
         }
     }
 
     /// <summary>Per service and tool, busiest first.</summary>
-    public IReadOnlyList<ToolCallSummary> Summaries() =>
-        [.. _entries.Select(e => e.Value.Summary(e.Key.Service, e.Key.Tool)).OrderByDescending(s => s.Calls)];
-
-    private static string? StringAttribute(Span span, string key) =>
-        span.Attributes.FirstOrDefault(a => a.Key == key)?.Value?.StringValue;
-
-    private sealed class Entry
+    public IReadOnlyList<ToolCallSummary> Summaries()
     {
-        private readonly long[] _buckets = new long[s_boundsMs.Length];
-        private long _calls;
-        private long _errors;
-
-        public void Add(double milliseconds, bool error)
-        {
-            var bucket = Array.FindIndex(s_boundsMs, bound => milliseconds <= bound);
-            Interlocked.Increment(ref _buckets[bucket]);
-            Interlocked.Increment(ref _calls);
-            if (error)
+        var calls = _calls.GroupBy(e => (e.Key.Service, e.Key.Tool)).ToDictionary(g => g.Key, g => g.ToList());
+        var durations = _durations.GroupBy(e => (e.Key.Service, e.Key.Tool))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Value).Aggregate((a, b) => a.Plus(b)));
+        return
+        [
+            .. calls.Keys.Union(durations.Keys).Select(key =>
             {
-                Interlocked.Increment(ref _errors);
+                var counts = calls.GetValueOrDefault(key) ?? [];
+                long Of(string outcome) => counts.Where(e => e.Key.Outcome == outcome).Sum(e => e.Value);
+                var buckets = durations.GetValueOrDefault(key);
+                return new ToolCallSummary(key.Service, key.Tool, counts.Sum(e => e.Value), Of("error"), Of("denied"),
+                    buckets?.Percentile(0.50) ?? 0, buckets?.Percentile(0.95) ?? 0, buckets?.Percentile(0.99) ?? 0);
+            }).OrderByDescending(s => s.Calls),
+        ];
+    }
+
+    private static string? StringAttribute(IEnumerable<KeyValue> attributes, string key) =>
+        attributes.FirstOrDefault(a => a.Key == key)?.Value?.StringValue;
+
+    private readonly record struct SeriesKey(string Service, string Instance, ulong Start, string Tool, string Outcome);
+
+    /// <summary>Histogram buckets by upper bound; percentiles are reported as the bound of their bucket.</summary>
+    private sealed record Buckets(double[] Bounds, long[] Counts)
+    {
+        public Buckets Plus(Buckets other)
+        {
+            var merged = new SortedDictionary<double, long>();
+            foreach (var side in new[] { this, other })
+            {
+                for (var i = 0; i < side.Bounds.Length; i++)
+                {
+                    merged[side.Bounds[i]] = merged.GetValueOrDefault(side.Bounds[i]) + side.Counts[i];
+                }
             }
+
+            return new Buckets([.. merged.Keys], [.. merged.Values]);
         }
 
-        public ToolCallSummary Summary(string service, string tool)
+        public double Percentile(double quantile)
         {
-            var counts = _buckets.Select(b => Interlocked.Read(ref b)).ToArray();
-            var total = counts.Sum();
-            return new(service, tool, Interlocked.Read(ref _calls), Interlocked.Read(ref _errors),
-                Percentile(counts, total, 0.50), Percentile(counts, total, 0.95), Percentile(counts, total, 0.99));
-        }
-
-        private static double Percentile(long[] counts, long total, double quantile)
-        {
+            var total = Counts.Sum();
             if (total == 0)
             {
                 return 0;
@@ -100,16 +141,16 @@ public sealed class ToolCallStats
 
             var rank = (long)Math.Ceiling(quantile * total);
             long seen = 0;
-            for (var i = 0; i < counts.Length; i++)
+            for (var i = 0; i < Counts.Length; i++)
             {
-                seen += counts[i];
+                seen += Counts[i];
                 if (seen >= rank)
                 {
-                    return s_boundsMs[i];
+                    return Bounds[i];
                 }
             }
 
-            return s_boundsMs[^1];
+            return Bounds[^1];
         }
     }
 }

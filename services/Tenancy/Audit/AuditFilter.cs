@@ -72,14 +72,7 @@ internal static class AuditFilter
             return (AuditOutcomes.Success, null);
         }
 
-        string? code = null;
-        if (result.StructuredContent is { ValueKind: JsonValueKind.Object } content
-            && content.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
-            && error.TryGetProperty("code", out var value) && value.ValueKind == JsonValueKind.String)
-        {
-            code = value.GetString();
-        }
-
+        var code = ToolErrors.CodeOf(result);
         return (code is not null && ReasonCodes.All.Contains(code) ? AuditOutcomes.Denied : AuditOutcomes.Error, code);
     }
 
