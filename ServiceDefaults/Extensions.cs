@@ -1,4 +1,5 @@
 using McpPlatform.Core;
+using McpPlatform.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
@@ -56,6 +57,7 @@ public static class Extensions
         }
 
         builder.Logging.AddOpenTelemetry(logging => logging.AddPlatformLogRules());
+        var traceBudget = builder.Configuration.GetSection(TraceSamplingOptions.SectionName).Get<TraceSamplingOptions>() ?? new TraceSamplingOptions();
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
@@ -68,6 +70,9 @@ public static class Extensions
                 .AddMeter("McpPlatform.*"))
             .WithTracing(tracing => tracing
                 .AddPlatformSpanRules()
+                // Head sampling by a per-second budget (Telemetry:Traces): every call while calls
+                // are few, at most the budget under load; metrics still count every call.
+                .SetSampler(new PlatformTraceSampler(traceBudget))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(PlatformTelemetryExtensions.McpSdkSource)
                 .AddAspNetCoreInstrumentation(aspnet =>

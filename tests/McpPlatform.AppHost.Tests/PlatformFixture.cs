@@ -57,6 +57,14 @@ public sealed class PlatformFixture : IAsyncLifetime
             .WithEnvironment($"AuditPolicy__Tenants__{RetentionProbeTenant}__RetentionDays", "30")
             .WithEnvironment($"AuditPolicy__Tenants__{RetentionProbeTenant}__MaxRows", "3");
 
+        // Every call traced: tests that look for a call's spans (canaries, the dashboard) run beside
+        // tests that make hundreds of calls a second, which would spend the default trace budget.
+        // The budget itself is covered by PlatformTraceSamplerTests.
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment("Telemetry__Traces__MaxPerSecond", "1000000");
+        }
+
         _app = await builder.BuildAsync(cancellation.Token);
         await _app.StartAsync(cancellation.Token);
     }
