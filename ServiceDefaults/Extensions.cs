@@ -62,10 +62,14 @@ public static class Extensions
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddPlatformMetricRules()
-                .AddAspNetCoreInstrumentation()
+                // ASP.NET Core's request, connection and error meters; not its routing,
+                // authentication and authorization meters, which add instruments to every request
+                // that no platform view or alert reads. Nor the MCP SDK's meter: without the method
+                // and tool (caller text) its durations repeat http.server.request.duration, and
+                // per-tool numbers come from McpPlatform.Mcp's counters, by registered tool name.
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics")
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(PlatformTelemetryExtensions.McpSdkSource)
                 // The platform's own meters (admission outcomes, audit delivery, collectors).
                 .AddMeter("McpPlatform.*"))
             .WithTracing(tracing => tracing
