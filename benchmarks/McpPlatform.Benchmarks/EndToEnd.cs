@@ -239,6 +239,16 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string? PinnedTo { get; }
 
+    /// <summary>User + system CPU time the server has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(string variant, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = LocalRedis.FreePort();

@@ -22,10 +22,15 @@ namespace McpPlatform.Benchmarks;
 /// Redis in <c>ConnectionStrings:redis</c>), <c>isolated</c> (everything tools-knowledge does on a
 /// call: <c>full</c> plus the audit record through a spool to the running collector-tenant and
 /// the platform telemetry exported to the running collector-platform) and <c>remote</c> (auth plus
-/// admission over HTTP through the running quota service).
+/// admission over HTTP through the running quota service). <c>auth</c> with
+/// <see cref="AuditVariable"/>=true also writes every call's audit record through a spool to the
+/// running collector-tenant (the telemetry-overhead benchmark's tenant pipeline).
 /// </summary>
 public static class McpServerHost
 {
+    /// <summary>Environment variable that adds the audit pipeline to the <c>auth</c> variant.</summary>
+    public const string AuditVariable = "MCPPLATFORM_BENCH_AUDIT";
+
     public static async Task<int> RunAsync(string variant, int port)
     {
         var builder = WebApplication.CreateBuilder();
@@ -43,6 +48,14 @@ public static class McpServerHost
 
         // The real service's settings (log levels included), so the variants cost what the service costs.
         builder.Configuration.AddJsonFile(Path.Combine(Repository.Root, "services", "ToolsKnowledge", "appsettings.json"), optional: false);
+        var audit = variant == "isolated" || (variant == "auth" && Environment.GetEnvironmentVariable(AuditVariable) == "true");
+        if (audit)
+        {
+            builder.Configuration["Identity:ClientSecret"] = DevSecrets.Get(DemoDirectory.Parameters.ToolsKnowledgeClientSecret);
+            builder.Configuration["Audit:BaseAddress"] = PlatformServices.CollectorTenant.LocalOrigin;
+            builder.Configuration["Audit:SpoolPath"] = Path.Combine(Path.GetTempPath(), $"mcpplatform-bench-spool-{Environment.ProcessId}");
+        }
+
         if (variant == "isolated")
         {
             // Everything a call costs in tools-knowledge: telemetry exported to the running
@@ -50,18 +63,20 @@ public static class McpServerHost
             builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] = PlatformServices.CollectorPlatform.LocalOrigin;
             builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
             builder.Configuration["OTEL_SERVICE_NAME"] = "bench-isolated";
-            builder.Configuration["Identity:ClientSecret"] = DevSecrets.Get(DemoDirectory.Parameters.ToolsKnowledgeClientSecret);
-            builder.Configuration["Audit:BaseAddress"] = PlatformServices.CollectorTenant.LocalOrigin;
-            builder.Configuration["Audit:SpoolPath"] = Path.Combine(Path.GetTempPath(), $"mcpplatform-bench-spool-{Environment.ProcessId}");
         }
 
         builder.AddServiceDefaults();
         // Tokens are issued for tools-knowledge's resource URL; this process answers for it.
         var mcp = builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge);
+        if (audit)
+        {
+            mcp.WithAudit(builder, PlatformServices.ToolsKnowledge);
+        }
+
         if (variant == "isolated")
         {
             builder.AddInProcessQuotaAdmission();
-            mcp.WithAudit(builder, PlatformServices.ToolsKnowledge).WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge);
+            mcp.WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge);
         }
         else if (variant == "full")
         {
