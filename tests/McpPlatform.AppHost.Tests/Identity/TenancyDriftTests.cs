@@ -28,6 +28,10 @@ public sealed class TenancyDriftTests(PlatformFixture platform)
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
                 [$"ConnectionStrings__{InfrastructureResources.IdentityDatabase}"] = connectionString,
                 ["Tenancy__Model"] = nameof(TenancyModel.User),
+                // What identity needs to start at all besides its database: its own client (audit
+                // delivery), with a spool of its own so the fixture's identity keeps its folder.
+                ["Identity__ClientSecret"] = Support.DemoSecrets.Get(DemoDirectory.Parameters.IdentityClientSecret),
+                ["Audit__SpoolPath"] = Path.Combine(platform.DataFolder, "audit-spool", "identity-drift-test"),
             },
         };
         using var process = Process.Start(start)!;
