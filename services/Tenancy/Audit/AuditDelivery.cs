@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using McpPlatform.Core;
 using Microsoft.Extensions.Hosting;
@@ -145,10 +145,10 @@ internal sealed partial class AuditDelivery(
         for (var next = 0; next < segments.Count;)
         {
             var group = new List<string>();
-            var records = new List<AuditRecord>();
+            var records = new List<SpooledRecord>();
             while (next < segments.Count && (group.Count == 0 || records.Count < size))
             {
-                List<AuditRecord> read;
+                List<SpooledRecord> read;
                 try
                 {
                     read = spool.Read(segments[next]);
@@ -223,7 +223,7 @@ internal sealed partial class AuditDelivery(
         }
     }
 
-    private async Task<bool> TryShipRecordsAsync(List<AuditRecord> records, int size, CancellationToken stoppingToken)
+    private async Task<bool> TryShipRecordsAsync(List<SpooledRecord> records, int size, CancellationToken stoppingToken)
     {
         for (var start = 0; start < records.Count; start += size)
         {
@@ -237,14 +237,14 @@ internal sealed partial class AuditDelivery(
         return true;
     }
 
-    private async Task<bool> TrySendAsync(List<AuditRecord> chunk, CancellationToken stoppingToken)
+    private async Task<bool> TrySendAsync(List<SpooledRecord> chunk, CancellationToken stoppingToken)
     {
         try
         {
             using var http = httpClients.CreateClient(HttpClientName);
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.BaseAddress, "v1/records"))
             {
-                Content = JsonContent.Create(new AuditBatch(chunk), AuditJsonContext.Default.AuditBatch),
+                Content = BatchContent(chunk),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await token.GetAsync(stoppingToken));
             using var response = await http.SendAsync(request, stoppingToken);
@@ -274,7 +274,7 @@ internal sealed partial class AuditDelivery(
     }
 
     // A 422 names the records refused (unknown tenant, invalid field); the others are sent again.
-    private async Task<bool> SplitRejectedAsync(List<AuditRecord> chunk, HttpResponseMessage response, CancellationToken stoppingToken)
+    private async Task<bool> SplitRejectedAsync(List<SpooledRecord> chunk, HttpResponseMessage response, CancellationToken stoppingToken)
     {
         var rejected = new HashSet<int>();
         var detail = await DetailAsync(response, stoppingToken);
@@ -305,6 +305,27 @@ internal sealed partial class AuditDelivery(
         spool.DeadLetter([.. rejected.Order().Select(i => chunk[i])], "HTTP 422: " + detail);
         var rest = chunk.Where((_, i) => !rejected.Contains(i)).ToList();
         return rest.Count == 0 || await TrySendAsync(rest, stoppingToken);
+    }
+
+    // The batch body ({"records":[...]}, the shape of AuditBatch) from the spooled JSON as it is.
+    private static ReadOnlyMemoryContent BatchContent(List<SpooledRecord> chunk)
+    {
+        var body = new ArrayBufferWriter<byte>(64 + chunk.Sum(record => record.Json.Length + 1));
+        body.Write("{\"records\":["u8);
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            if (i > 0)
+            {
+                body.Write(","u8);
+            }
+
+            body.Write(chunk[i].Json.Span);
+        }
+
+        body.Write("]}"u8);
+        var content = new ReadOnlyMemoryContent(body.WrittenMemory);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
     }
 
     private bool Down(string reason)

@@ -85,30 +85,37 @@ internal sealed partial class AuditSpool : IDisposable
     public List<string> Segments() =>
         [.. Directory.EnumerateFiles(_directory, "*" + SegmentExtension).Order(StringComparer.Ordinal)];
 
-    /// <summary>The records of a segment; lines that do not parse go to the dead folder.</summary>
-    public List<AuditRecord> Read(string segment)
+    /// <summary>
+    /// The records of a segment as they were written (their JSON, shipped as it is: no parsing and
+    /// serialising again); a line that is not one JSON object goes to the dead folder.
+    /// </summary>
+    public List<SpooledRecord> Read(string segment)
     {
-        var records = new List<AuditRecord>();
+        var bytes = File.ReadAllBytes(segment);
+        var records = new List<SpooledRecord>();
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(segment))
+        for (var start = 0; start < bytes.Length;)
         {
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            end = end < 0 ? bytes.Length : end;
             lineNumber++;
-            if (line.Length == 0)
+            var line = bytes.AsMemory(start, end - start);
+            start = end + 1;
+            if (line.IsEmpty)
             {
                 continue;
             }
 
-            try
+            if (SpooledRecord.IsJsonObject(line.Span))
             {
-                if (JsonSerializer.Deserialize(line, AuditJsonContext.Default.AuditRecord) is { } record)
-                {
-                    records.Add(record);
-                }
+                records.Add(new SpooledRecord(line));
             }
-            catch (JsonException)
+            else
             {
                 LogUnreadable(_logger, segment, lineNumber);
-                File.AppendAllLines(Path.Combine(_directory, DeadFolderName, "unreadable" + SegmentExtension), [line]);
+                using var dead = new FileStream(Path.Combine(_directory, DeadFolderName, "unreadable" + SegmentExtension), FileMode.Append, FileAccess.Write);
+                dead.Write(line.Span);
+                dead.WriteByte((byte)'\n');
             }
         }
 
@@ -124,9 +131,16 @@ internal sealed partial class AuditSpool : IDisposable
     }
 
     /// <summary>Keeps records the collector refused for good, for an operator to inspect; they count against the cap.</summary>
-    public void DeadLetter(IReadOnlyList<AuditRecord> records, string reason)
+    public void DeadLetter(IReadOnlyList<SpooledRecord> records, string reason)
     {
-        var buffer = Serialize(records);
+        using var stream = new MemoryStream();
+        foreach (var record in records)
+        {
+            stream.Write(record.Json.Span);
+            stream.WriteByte((byte)'\n');
+        }
+
+        var buffer = stream.ToArray();
         var path = Path.Combine(_directory, DeadFolderName, $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}{SegmentExtension}");
         File.WriteAllBytes(path, buffer);
         Interlocked.Add(ref _bytes, buffer.Length);
@@ -180,4 +194,37 @@ internal sealed partial class AuditSpool : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "collector-tenant refused {Count} audit records for good; kept in {Path}: {Reason}")]
     private static partial void LogDeadLettered(ILogger logger, int count, string path, string reason);
+}
+
+/// <summary>One audit record as spooled: its JSON object (AuditJsonContext), one line of a segment.</summary>
+/// <param name="Json">The record's UTF-8 JSON.</param>
+internal readonly record struct SpooledRecord(ReadOnlyMemory<byte> Json)
+{
+    /// <summary>A record as the spool writes it.</summary>
+    public static SpooledRecord Of(AuditRecord record) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(record, AuditJsonContext.Default.AuditRecord));
+
+    /// <summary>The record itself (for tests and inspection; delivery ships <see cref="Json"/> as it is).</summary>
+    public AuditRecord Parse() =>
+        JsonSerializer.Deserialize(Json.Span, AuditJsonContext.Default.AuditRecord) ?? throw new JsonException("The spooled record is null.");
+
+    /// <summary>Whether the bytes are exactly one well-formed JSON object (checked without building anything).</summary>
+    public static bool IsJsonObject(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 }

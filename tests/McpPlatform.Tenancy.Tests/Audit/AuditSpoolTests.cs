@@ -21,7 +21,7 @@ public sealed class AuditSpoolTests : IDisposable
         spool.TryAppend(Records(40)).ShouldBeFalse("40 more records do not fit in 4 KiB");
         spool.Bytes.ShouldBe(used);
         var segment = spool.Segments().ShouldHaveSingleItem();
-        spool.Read(segment).Select(r => r.Id).ShouldBe(first.Select(r => r.Id));
+        spool.Read(segment).Select(r => r.Parse().Id).ShouldBe(first.Select(r => r.Id));
 
         spool.Delete(segment);
         spool.Bytes.ShouldBe(0);
@@ -46,11 +46,11 @@ public sealed class AuditSpoolTests : IDisposable
         Directory.EnumerateFiles(_folder, "*.tmp").ShouldBeEmpty();
         var segments = restarted.Segments();
         segments.Count.ShouldBe(2);
-        segments.SelectMany(restarted.Read).Select(r => r.Id).ShouldBe(a.Concat(b).Select(r => r.Id));
+        segments.SelectMany(restarted.Read).Select(r => r.Parse().Id).ShouldBe(a.Concat(b).Select(r => r.Id));
 
         var c = Records(1);
         restarted.TryAppend(c).ShouldBeTrue();
-        restarted.Read(restarted.Segments()[^1]).Single().Id.ShouldBe(c[0].Id, "new segments sort after the recovered ones");
+        restarted.Read(restarted.Segments()[^1]).Single().Parse().Id.ShouldBe(c[0].Id, "new segments sort after the recovered ones");
     }
 
     [Fact]
@@ -66,10 +66,28 @@ public sealed class AuditSpoolTests : IDisposable
     }
 
     [Fact]
+    public void Read_GivesEachRecordsJsonAsWritten_AndMovesUnreadableLinesToTheDeadFolder()
+    {
+        using var spool = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
+        var records = Records(3);
+        spool.TryAppend(records).ShouldBeTrue();
+        var segment = spool.Segments().ShouldHaveSingleItem();
+        // A damaged segment (a disk error, a hand edit): a torn object, trailing text, not an object.
+        File.AppendAllText(segment, "{\"id\":\"torn\n{\"id\":1} trailing\n[1,2]\n");
+
+        var read = spool.Read(segment);
+
+        read.Select(r => r.Parse().Id).ShouldBe(records.Select(r => r.Id));
+        read.Select(r => System.Text.Encoding.UTF8.GetString(r.Json.Span))
+            .ShouldBe(records.Select(r => System.Text.Json.JsonSerializer.Serialize(r, AuditJsonContext.Default.AuditRecord)));
+        File.ReadAllLines(Path.Combine(spool.Folder, "dead", "unreadable.jsonl")).Length.ShouldBe(3);
+    }
+
+    [Fact]
     public void DeadLetters_CountAgainstTheCap()
     {
         using var spool = new AuditSpool(_folder, maxBytes: 4096, NullLogger.Instance);
-        spool.DeadLetter(Records(8), "test");
+        spool.DeadLetter([.. Records(8).Select(SpooledRecord.Of)], "test");
         spool.Bytes.ShouldBeGreaterThan(0);
         spool.TryAppend(Records(8)).ShouldBeFalse("refused records kept for inspection use the same budget");
     }
