@@ -132,7 +132,7 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
             var values = await _redis.GetDatabase().StringGetAsync([PartitionGenerationKey(partition), PurposeGenerationKey(partition, purpose)]);
             return ((long?)values[0] ?? 0, (long?)values[1] ?? 0);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (IsRedisUnavailable(exception))
         {
             WarnDegraded(exception);
             return (null, null);
@@ -145,12 +145,17 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
         {
             await _redis.GetDatabase().StringIncrementAsync(generationKey).WaitAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (IsRedisUnavailable(exception))
         {
             throw new TenantCacheUnavailableException(
                 "The tenant cache could not record an invalidation in Redis; entries may be served until they expire once Redis is back.", exception);
         }
     }
+
+    // A command in flight when the connection drops can fault with the socket's own exception
+    // (e.g. "connection reset by peer") rather than StackExchange.Redis's wrapper.
+    private static bool IsRedisUnavailable(Exception exception) =>
+        exception is RedisException or TimeoutException or IOException or System.Net.Sockets.SocketException;
 
     private RedisKey PartitionGenerationKey(string partition) => $"{_options.KeyPrefix}g:{partition}";
 
