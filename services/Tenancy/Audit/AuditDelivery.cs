@@ -25,6 +25,8 @@ internal sealed partial class AuditDelivery(
     public const string HttpClientName = "audit-collector";
     private const int MaxRecordsPerSegment = 1000;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan OrphanCheck = TimeSpan.FromSeconds(30);
+    private long _lastAdoption = Environment.TickCount64;
 
     // At most one pending wake-up: the shipper lists the folder anyway, so more would only spin it.
     private readonly SemaphoreSlim _spooled = new(0, 1);
@@ -134,6 +136,16 @@ internal sealed partial class AuditDelivery(
         var segments = spool.Segments();
         if (segments.Count == 0)
         {
+            // Idle: now and then, take over what a gone sibling process left (AuditSpool.AdoptOrphans).
+            if (Environment.TickCount64 - _lastAdoption >= (long)OrphanCheck.TotalMilliseconds)
+            {
+                _lastAdoption = Environment.TickCount64;
+                if (spool.AdoptOrphans() > 0)
+                {
+                    return delay;
+                }
+            }
+
             await WaitForSpooledAsync(IdlePoll, stoppingToken);
             return delay;
         }

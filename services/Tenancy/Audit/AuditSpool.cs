@@ -18,15 +18,20 @@ internal sealed partial class AuditSpool : IDisposable
     private const string TemporaryExtension = ".tmp";
     private const string DeadFolderName = "dead";
 
+    /// <summary>How long a sibling folder must have been untouched before it can be adopted.</summary>
+    internal static readonly TimeSpan OrphanMinimumAge = TimeSpan.FromSeconds(30);
+
     private readonly string _directory;
     private readonly long _maxBytes;
     private readonly FileStream _lock;
     private readonly ILogger _logger;
+    private readonly string _configured;
     private long _bytes;
     private long _nextSequence;
 
     public AuditSpool(string directory, long maxBytes, ILogger logger)
     {
+        directory = Path.TrimEndingDirectorySeparator(directory);
         _logger = logger;
         _maxBytes = maxBytes;
         (_directory, _lock) = TakeFolder(directory);
@@ -43,12 +48,92 @@ internal sealed partial class AuditSpool : IDisposable
         _bytes = Directory.EnumerateFiles(_directory, "*", SearchOption.AllDirectories)
             .Where(path => path != LockPath(_directory))
             .Sum(path => new FileInfo(path).Length);
-        _nextSequence = segments.Count == 0 ? 1 : SequenceOf(segments[^1]) + 1;
+        // The next segment gets _nextSequence + 1.
+        _nextSequence = segments.Count == 0 ? 0 : SequenceOf(segments[^1]);
         if (segments.Count > 0)
         {
             LogRecovered(_logger, segments.Count, _directory);
         }
+
+        _configured = directory;
+        AdoptOrphans();
     }
+
+    /// <summary>
+    /// Takes over the segments (and dead letters) of sibling folders (<c>&lt;folder&gt;-&lt;pid&gt;</c>)
+    /// whose process is gone: a second instance of the service on this machine spooled there, and
+    /// nobody else would ever ship them. A sibling whose lock is still held is alive and left
+    /// alone. Only the process holding the configured folder adopts. Returns the segments adopted.
+    /// </summary>
+    public int AdoptOrphans()
+    {
+        if (_directory != _configured || Path.GetDirectoryName(_directory) is not { } parent || !Directory.Exists(parent))
+        {
+            return 0;
+        }
+
+        var adopted = 0;
+        var prefix = Path.GetFileName(_directory) + "-";
+        foreach (var sibling in Directory.EnumerateDirectories(parent, prefix + "*"))
+        {
+            // A sibling created moments ago may belong to a process still starting (between
+            // creating its folder and locking it): leave it.
+            if (!Path.GetFileName(sibling)[prefix.Length..].All(char.IsAsciiDigit)
+                || DateTime.UtcNow - Directory.GetLastWriteTimeUtc(sibling) < OrphanMinimumAge)
+            {
+                continue;
+            }
+
+            FileStream siblingLock;
+            try
+            {
+                siblingLock = new FileStream(LockPath(sibling), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                continue; // Its process is alive.
+            }
+
+            using (siblingLock)
+            {
+                foreach (var partial in Directory.EnumerateFiles(sibling, "*" + TemporaryExtension))
+                {
+                    File.Delete(partial);
+                }
+
+                foreach (var segment in Directory.EnumerateFiles(sibling, "*" + SegmentExtension).Order(StringComparer.Ordinal))
+                {
+                    var length = new FileInfo(segment).Length;
+                    File.Move(segment, NextSegmentPath());
+                    Interlocked.Add(ref _bytes, length);
+                    adopted++;
+                }
+
+                var dead = Path.Combine(sibling, DeadFolderName);
+                if (Directory.Exists(dead))
+                {
+                    foreach (var letter in Directory.EnumerateFiles(dead))
+                    {
+                        var length = new FileInfo(letter).Length;
+                        File.Move(letter, Path.Combine(_directory, DeadFolderName, $"{Path.GetFileName(sibling)}-{Path.GetFileName(letter)}"));
+                        Interlocked.Add(ref _bytes, length);
+                    }
+                }
+            }
+
+            Directory.Delete(sibling, recursive: true);
+        }
+
+        if (adopted > 0)
+        {
+            LogAdopted(_logger, adopted, parent);
+        }
+
+        return adopted;
+    }
+
+    private string NextSegmentPath() => Path.Combine(_directory,
+        Interlocked.Increment(ref _nextSequence).ToString("D16", CultureInfo.InvariantCulture) + SegmentExtension);
 
     /// <summary>The folder in use (the configured one, or a sibling when another process holds it).</summary>
     public string Folder => _directory;
@@ -65,8 +150,7 @@ internal sealed partial class AuditSpool : IDisposable
             return false;
         }
 
-        var sequence = _nextSequence++;
-        var final = Path.Combine(_directory, sequence.ToString("D16", CultureInfo.InvariantCulture) + SegmentExtension);
+        var final = NextSegmentPath();
         var temporary = final + TemporaryExtension;
         using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
         {
@@ -188,6 +272,9 @@ internal sealed partial class AuditSpool : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit spool {Directory} holds {Count} undelivered segments from an earlier run; shipping them.")]
     private static partial void LogRecovered(ILogger logger, int count, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Adopted {Count} undelivered audit segments from spool folders under {Parent} whose process is gone; shipping them.")]
+    private static partial void LogAdopted(ILogger logger, int count, string parent);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit spool segment {Segment} line {Line} is unreadable; kept in the dead folder.")]
     private static partial void LogUnreadable(ILogger logger, string segment, int line);

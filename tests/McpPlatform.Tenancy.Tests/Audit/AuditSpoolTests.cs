@@ -84,6 +84,48 @@ public sealed class AuditSpoolTests : IDisposable
     }
 
     [Fact]
+    public void SiblingOfAGoneProcess_IsAdoptedByTheFoldersOwner_AndShippedFromThere()
+    {
+        var first = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
+        var second = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
+        var left = Records(4);
+        second.TryAppend(left).ShouldBeTrue();
+        second.DeadLetter([SpooledRecord.Of(Records(1)[0])], "test");
+        var sibling = second.Folder;
+        second.Dispose();
+        first.Dispose();
+        Directory.SetLastWriteTimeUtc(sibling, DateTime.UtcNow - TimeSpan.FromMinutes(5));
+
+        using var restarted = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
+
+        Directory.Exists(sibling).ShouldBeFalse("the gone process's folder is taken over and removed");
+        restarted.Segments().SelectMany(restarted.Read).Select(r => r.Parse().Id).ShouldBe(left.Select(r => r.Id));
+        Directory.EnumerateFiles(Path.Combine(restarted.Folder, "dead")).ShouldHaveSingleItem();
+        restarted.Bytes.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public void SiblingOfALiveOrStartingProcess_IsLeftAlone()
+    {
+        using var first = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
+        string sibling;
+        using (var second = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance))
+        {
+            sibling = second.Folder;
+            second.TryAppend(Records(2)).ShouldBeTrue();
+            Directory.SetLastWriteTimeUtc(second.Folder, DateTime.UtcNow - TimeSpan.FromMinutes(5));
+
+            first.AdoptOrphans().ShouldBe(0, "its lock is held: the process is alive");
+            second.Segments().ShouldHaveSingleItem();
+        }
+
+        // Released, but written to moments ago (a process between creating and locking its folder looks the same).
+        Directory.SetLastWriteTimeUtc(sibling, DateTime.UtcNow);
+        first.AdoptOrphans().ShouldBe(0);
+        Directory.EnumerateDirectories(Path.GetTempPath(), Path.GetFileName(_folder) + "-*").ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public void DeadLetters_CountAgainstTheCap()
     {
         using var spool = new AuditSpool(_folder, maxBytes: 4096, NullLogger.Instance);
