@@ -81,6 +81,8 @@ public sealed partial class QuotaEngine(
     private const int BudgetTtlSeconds = 2 * 86_400 + 3_600;
     private const long LeaseRecordGraceMs = 15 * 60 * 1000;
 
+    private readonly LogThrottle _unavailableWarnings = new(TimeSpan.FromSeconds(10));
+
     /// <summary>Decides one admission.</summary>
     /// <param name="input">The validated request.</param>
     /// <returns>A lease or a denial; never throws for Redis failures.</returns>
@@ -118,7 +120,7 @@ public sealed partial class QuotaEngine(
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
-            LogUnavailable(logger, exception.GetType().Name);
+            WarnUnavailable(exception);
             if (limits.FailOpen)
             {
                 return new EngineDecision(lease, DateTimeOffset.FromUnixTimeMilliseconds(now + ttlMs), null, Degraded: true);
@@ -161,7 +163,7 @@ public sealed partial class QuotaEngine(
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
-            LogUnavailable(logger, exception.GetType().Name);
+            WarnUnavailable(exception);
             throw new QuotaUnavailableException("Quota state is unreachable; the lease will expire by itself.", exception);
         }
     }
@@ -255,6 +257,15 @@ public sealed partial class QuotaEngine(
 
     private static string Format(decimal? value) => value?.ToString("0.######", CultureInfo.InvariantCulture) ?? "unlimited";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota state unreachable ({Failure}); admission fails closed unless the tier fails open.")]
-    private static partial void LogUnavailable(ILogger logger, string failure);
+    // Under load Redis being down would otherwise write a warning per call.
+    private void WarnUnavailable(Exception exception)
+    {
+        if (_unavailableWarnings.TryEnter(out var suppressed))
+        {
+            LogUnavailable(logger, exception.GetType().Name, suppressed);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota state unreachable ({Failure}); admission fails closed unless the tier fails open ({Suppressed} more since the last warning).")]
+    private static partial void LogUnavailable(ILogger logger, string failure, long suppressed);
 }

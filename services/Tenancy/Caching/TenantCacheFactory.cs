@@ -30,7 +30,7 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
     private readonly ServiceProvider _inner;
     private readonly HybridCache _cache;
     private readonly ILogger<TenantCacheFactory> _logger;
-    private long _lastWarningTicks;
+    private readonly LogThrottle _degradedWarnings = new(WarningInterval);
 
     public TenantCacheFactory(string redisConnectionString, IOptions<TenantCacheOptions> options, ILoggerFactory loggerFactory)
     {
@@ -163,16 +163,14 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
 
     private void WarnDegraded(Exception exception)
     {
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastWarningTicks);
-        if ((last == 0 || now - last >= WarningInterval.TotalMilliseconds) && Interlocked.CompareExchange(ref _lastWarningTicks, now, last) == last)
+        if (_degradedWarnings.TryEnter(out var suppressed))
         {
-            LogDegraded(_logger, exception.GetType().Name, exception);
+            LogDegraded(_logger, exception.GetType().Name, suppressed, exception);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant cache bypassed: Redis did not answer ({ErrorType}); tool calls run uncached until it does.")]
-    private static partial void LogDegraded(ILogger logger, string errorType, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant cache bypassed: Redis did not answer ({ErrorType}); tool calls run uncached until it does ({Suppressed} more since the last warning).")]
+    private static partial void LogDegraded(ILogger logger, string errorType, long suppressed, Exception exception);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,31}$")]
     private static partial Regex PurposeShape();
