@@ -112,19 +112,8 @@ public static class Platform
     };
 
     /// <summary>Limits high enough that nothing but the thing under test binds.</summary>
-    public static object Unbounded(int? tenantConcurrency = null, int? principalConcurrency = null) => new
-    {
-        TenantConcurrency = tenantConcurrency ?? 100_000,
-        PrincipalConcurrency = principalConcurrency ?? 100_000,
-        TenantRatePerSecond = 1_000_000.0,
-        TenantRateBurst = 1_000_000,
-        PrincipalRatePerSecond = 1_000_000.0,
-        PrincipalRateBurst = 1_000_000,
-        TokensPerHour = 1_000_000_000_000L,
-        TokensPerDay = 1_000_000_000_000L,
-        CostPerHour = 1_000_000_000m,
-        CostPerDay = 1_000_000_000m,
-    };
+    public static object Unbounded(int? tenantConcurrency = null, int? principalConcurrency = null) =>
+        Limits(tenantConcurrency ?? 100_000, principalConcurrency ?? 100_000, 1_000_000.0, 1_000_000, 1_000_000.0, 1_000_000);
 }
 
 /// <summary>A closed-loop (or paced) load of MCP tools/call requests over keep-alive HTTP.</summary>
