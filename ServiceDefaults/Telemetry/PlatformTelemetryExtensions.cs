@@ -62,8 +62,8 @@ public static class PlatformTelemetryExtensions
         metrics.AddView(instrument => new MetricStreamConfiguration
         {
             // The MCP SDK's own instruments record the method and tool names the caller sent,
-            // which a view cannot rewrite: they keep neither (per-tool numbers come from
-            // collector-platform, computed from spans whose names were checked at the source).
+            // which a view cannot rewrite: should a service subscribe to them, they keep neither
+            // (per-tool numbers come from McpPlatform.Mcp's counters, by registered tool name).
             TagKeys = instrument.Meter.Name == McpSdkSource ? PlatformTelemetryKeys.McpSdkMetricDimensions : PlatformTelemetryKeys.MetricDimensions,
         });
 }

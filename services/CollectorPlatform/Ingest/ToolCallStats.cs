@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using McpPlatform.CollectorPlatform.Otlp;
+using McpPlatform.ServiceDefaults.Telemetry;
 
 namespace McpPlatform.CollectorPlatform.Ingest;
 
@@ -58,7 +59,7 @@ public sealed class ToolCallStats
         {
             var value = point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : (long)point.AsDouble;
             var key = new SeriesKey(service, instance, delta ? 0 : point.StartTimeUnixNano,
-                StringAttribute(point.Attributes, "gen_ai.tool.name") ?? "(unknown)", StringAttribute(point.Attributes, "outcome") ?? "ok");
+                StringAttribute(point.Attributes, "gen_ai.tool.name") ?? McpVocabulary.Unknown, StringAttribute(point.Attributes, "outcome") ?? "ok");
             if (!_calls.ContainsKey(key) && _calls.Count >= MaxSeries)
             {
                 continue;
@@ -79,7 +80,7 @@ public sealed class ToolCallStats
             }
 
             var key = new SeriesKey(service, instance, delta ? 0 : point.StartTimeUnixNano,
-                StringAttribute(point.Attributes, "gen_ai.tool.name") ?? "(unknown)", string.Empty);
+                StringAttribute(point.Attributes, "gen_ai.tool.name") ?? McpVocabulary.Unknown, string.Empty);
             if (!_durations.ContainsKey(key) && _durations.Count >= MaxSeries)
             {
                 continue;
