@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using McpPlatform.Core;
 using McpPlatform.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
@@ -77,7 +76,7 @@ public sealed class ToolCallMetrics
     {
         ArgumentNullException.ThrowIfNull(result);
         return result.IsError != true ? Outcomes.Ok
-            : ToolErrors.CodeOf(result) is { } code && ReasonCodes.All.Contains(code) ? Outcomes.Denied
+            : ToolErrors.IsDenial(ToolErrors.CodeOf(result)) ? Outcomes.Denied
             : Outcomes.Error;
     }
 

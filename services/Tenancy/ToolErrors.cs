@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using McpPlatform.Core;
 using ModelContextProtocol.Protocol;
 
 namespace McpPlatform.Tenancy;
@@ -30,6 +31,11 @@ public static class ToolErrors
             StructuredContent = JsonSerializer.SerializeToElement(new JsonObject { ["error"] = error }),
         };
     }
+
+    /// <summary>Whether an error code is a platform reason code: admission (or another platform check) refused the call and the tool did not run.</summary>
+    /// <param name="code">The code of an error result (<see cref="CodeOf"/>).</param>
+    /// <returns>True for a denial; false for a tool's own error or no code.</returns>
+    public static bool IsDenial(string? code) => code is not null && ReasonCodes.All.Contains(code);
 
     /// <summary>The reason code of an error result built by <see cref="Create"/> (<c>structuredContent.error.code</c>), if it has one.</summary>
     /// <param name="result">A tool result.</param>

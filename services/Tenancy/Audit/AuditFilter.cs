@@ -73,7 +73,7 @@ internal static class AuditFilter
         }
 
         var code = ToolErrors.CodeOf(result);
-        return (code is not null && ReasonCodes.All.Contains(code) ? AuditOutcomes.Denied : AuditOutcomes.Error, code);
+        return (ToolErrors.IsDenial(code) ? AuditOutcomes.Denied : AuditOutcomes.Error, code);
     }
 
     // The digest is over a canonical form (keys in ordinal order, values as received), so the
