@@ -202,9 +202,7 @@ public sealed partial class QuotaEngine(
     }
 
     internal static bool IsUnavailable(Exception exception) =>
-        exception is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException
-        // A command in flight when the connection drops can fault with the socket's own exception.
-        || exception is IOException or System.Net.Sockets.SocketException
+        RedisFailures.IsConnectionLoss(exception) || exception is ObjectDisposedException
         || (exception is RedisException && exception is not RedisServerException)
         || (exception is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal));
 

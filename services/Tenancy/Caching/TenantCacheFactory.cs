@@ -152,10 +152,9 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
         }
     }
 
-    // A command in flight when the connection drops can fault with the socket's own exception
-    // (e.g. "connection reset by peer") rather than StackExchange.Redis's wrapper.
+    // Any Redis failure only bypasses the cache: a lost connection or an error of the command.
     private static bool IsRedisUnavailable(Exception exception) =>
-        exception is RedisException or TimeoutException or IOException or System.Net.Sockets.SocketException;
+        RedisFailures.IsConnectionLoss(exception) || exception is RedisException;
 
     private RedisKey PartitionGenerationKey(string partition) => $"{_options.KeyPrefix}g:{partition}";
 
