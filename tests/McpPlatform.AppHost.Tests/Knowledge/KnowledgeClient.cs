@@ -84,9 +84,11 @@ internal sealed class KnowledgeClient(McpClient client, string token) : IAsyncDi
         return ((int)response.StatusCode, string.IsNullOrWhiteSpace(json) ? null : JsonDocument.Parse(json).RootElement.Clone());
     }
 
-    public static byte[] ToolCallJson(string tool, string argumentsJson) =>
+    public static byte[] ToolCallJson(string tool, string argumentsJson, string? invocationId = null) =>
         Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":""" + JsonSerializer.Serialize(tool)
-            + ""","arguments":""" + argumentsJson + "}}");
+            + ""","arguments":""" + argumentsJson
+            + (invocationId is null ? string.Empty : ",\"_meta\":{" + JsonSerializer.Serialize(McpConventions.InvocationIdMetaKey) + ":" + JsonSerializer.Serialize(invocationId) + "}")
+            + "}}");
 
     public static string? ErrorCode(CallToolResult result) =>
         result.StructuredContent is { } content && content.TryGetProperty("error", out var error) ? error.GetProperty("code").GetString() : null;

@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using McpPlatform.AppHost.Tests.Knowledge;
 using McpPlatform.Core;
 
@@ -22,19 +20,7 @@ public sealed class DashboardTests(PlatformFixture platform)
         var canary = $"canary{Guid.NewGuid():N}";
         await using (var contoso = await KnowledgeClient.ContosoAsync(Cancel))
         {
-            var whoami = new JsonObject
-            {
-                ["jsonrpc"] = "2.0",
-                ["id"] = 1,
-                ["method"] = "tools/call",
-                ["params"] = new JsonObject
-                {
-                    ["name"] = "whoami",
-                    ["arguments"] = new JsonObject(),
-                    ["_meta"] = new JsonObject { [McpConventions.InvocationIdMetaKey] = $"{canary}-invocation" },
-                },
-            };
-            (await contoso.RawCallAsync(Encoding.UTF8.GetBytes(whoami.ToJsonString()), Cancel)).Status.ShouldBe(200);
+            (await contoso.RawCallAsync(KnowledgeClient.ToolCallJson("whoami", "{}", $"{canary}-invocation"), Cancel)).Status.ShouldBe(200);
         }
 
         using var dashboard = new HttpClient { BaseAddress = platform.DashboardUrl, Timeout = TimeSpan.FromSeconds(30) };

@@ -38,19 +38,8 @@ public sealed class PlatformCanaryTests(PlatformFixture platform)
             await contoso.CallAsync("ingest_document", new() { ["title"] = canary, ["text"] = canary, ["sourceUrl"] = $"notaurl {canary}" }, Cancel);
             await contoso.RawCallAsync(KnowledgeClient.ToolCallJson("search_knowledge", $$"""{"query":"{{canary}}","topK":"{{canary}}"}"""), Cancel);
             // Downstream call with a client-chosen invocation id: reaches downstream's log, classified there.
-            var echo = new JsonObject
-            {
-                ["jsonrpc"] = "2.0",
-                ["id"] = 7,
-                ["method"] = "tools/call",
-                ["params"] = new JsonObject
-                {
-                    ["name"] = "downstream_echo",
-                    ["arguments"] = new JsonObject { ["message"] = canary },
-                    ["_meta"] = new JsonObject { [McpConventions.InvocationIdMetaKey] = $"{canary}-invocation" },
-                },
-            };
-            (await contoso.RawCallAsync(Encoding.UTF8.GetBytes(echo.ToJsonString()), Cancel)).Status.ShouldBe(200);
+            var echo = KnowledgeClient.ToolCallJson("downstream_echo", new JsonObject { ["message"] = canary }.ToJsonString(), $"{canary}-invocation");
+            (await contoso.RawCallAsync(echo, Cancel)).Status.ShouldBe(200);
             // A tool and a method that do not exist, named by the caller: the SDK records such
             // names in its spans and metrics; only registered names may leave the service.
             await contoso.RawCallAsync(KnowledgeClient.ToolCallJson($"{canary}-tool", "{}"), Cancel);
