@@ -15,7 +15,7 @@ namespace McpPlatform.Benchmarks;
 /// </summary>
 public sealed class AdmissionOverheadScenario : IScenario
 {
-    private static readonly string[] Variants = ["bare", "auth", "full", "isolated", "remote"];
+    private static readonly string[] Variants = ["bare", "isolated", "remote"];
     private static readonly int[] Concurrencies = [1, 64];
 
     public async Task<ScenarioReport> RunAsync(BenchmarkOptions options)
@@ -33,7 +33,7 @@ public sealed class AdmissionOverheadScenario : IScenario
         {
             foreach (var variant in Variants)
             {
-                await using var server = await ServerProcess.StartAsync(variant, variant is "full" or "isolated"
+                await using var server = await ServerProcess.StartAsync(variant, variant == "isolated"
                     ? new Dictionary<string, string> { [$"ConnectionStrings__{InfrastructureResources.Redis}"] = redis.ConnectionString }
                     : null);
                 using var load = new McpLoad(server.Endpoint, variant == "bare" ? null : token);

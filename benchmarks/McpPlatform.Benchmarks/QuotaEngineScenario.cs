@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using McpPlatform.Core.Quota;
 using McpPlatform.Quota.Engine;
-using McpPlatform.Tenancy;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -35,10 +35,9 @@ public sealed class TelemetryOverheadScenario : IScenario
         {
             (Off, new() { ["OTEL_SDK_DISABLED"] = "true" }),
             ("platform", new(platform)),
-            (Both, new(platform) { [McpServerHost.AuditVariable] = "true" }),
+            (Both, new(platform)),
             ("platform, every call traced + audit", new(platform)
             {
-                [McpServerHost.AuditVariable] = "true",
                 ["Telemetry__Traces__MaxPerSecond"] = "1000000000",
             }),
         };
@@ -52,7 +51,7 @@ public sealed class TelemetryOverheadScenario : IScenario
         {
             foreach (var (name, environment) in variants)
             {
-                servers[name] = await ServerProcess.StartAsync("auth", environment);
+                servers[name] = await ServerProcess.StartAsync("remote", environment);
             }
 
             var loads = servers.ToDictionary(s => s.Key, s => new McpLoad(s.Value.Endpoint, token));

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using McpPlatform.Core;
 using McpPlatform.Knowledge.Store;
-using McpPlatform.Tenancy;
 
 namespace McpPlatform.Benchmarks;
 

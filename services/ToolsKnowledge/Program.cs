@@ -5,6 +5,8 @@ builder.AddServiceDefaults();
 builder.AddToolsKnowledgeServices();
 
 var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapToolsKnowledge();
 app.Run();

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
+using McpPlatform.Audit;
 using McpPlatform.Core;
 using McpPlatform.Identity.Data;
 using McpPlatform.Identity.Exchange;
-using McpPlatform.Tenancy.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

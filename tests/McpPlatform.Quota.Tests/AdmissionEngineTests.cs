@@ -1,7 +1,7 @@
 using McpPlatform.Core;
+using McpPlatform.Core.Quota;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Quota.Tests.Support;
-using McpPlatform.Tenancy;
 using StackExchange.Redis;
 
 namespace McpPlatform.Quota.Tests;

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text;
 using McpPlatform.Core;
+using McpPlatform.Core.Quota;
+using McpPlatform.McpServer.Pipeline;
+using McpPlatform.McpServer.Quota;
+using McpPlatform.ServiceClients;
 using McpPlatform.Quota.Tests.Support;
-using McpPlatform.Tenancy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -50,7 +53,7 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
 
         denied.IsGranted.ShouldBeFalse();
         denied.Denial!.Code.ShouldBe(ReasonCodes.ConcurrencyTenant);
-        var result = denied.Denial.ToToolResult();
+        var result = new ToolCall().Fail(denied.Denial.Code, denied.Denial.Message, denied.Denial.RetryAfterSeconds);
         result.IsError.ShouldBe(true);
         result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString().ShouldBe(ReasonCodes.ConcurrencyTenant);
         result.StructuredContent!.Value.GetProperty("error").GetProperty("retryAfterSeconds").GetInt32().ShouldBe(1);

@@ -3,9 +3,9 @@ using System.Text.RegularExpressions;
 using McpPlatform.CollectorTenant.Extensions;
 using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
+using McpPlatform.ServiceDefaults.Apis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using McpPlatform.ServiceDefaults.Apis;
 
 namespace McpPlatform.CollectorTenant.Apis;
 

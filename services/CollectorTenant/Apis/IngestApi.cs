@@ -2,9 +2,9 @@ using System.Security.Claims;
 using McpPlatform.CollectorTenant.Extensions;
 using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
+using McpPlatform.ServiceDefaults.Apis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using McpPlatform.ServiceDefaults.Apis;
 
 namespace McpPlatform.CollectorTenant.Apis;
 

@@ -3,8 +3,8 @@ using System.Security.Claims;
 using McpPlatform.CollectorTenant.Extensions;
 using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
-using Microsoft.AspNetCore.Http.HttpResults;
 using McpPlatform.ServiceDefaults.Apis;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.CollectorTenant.Apis;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using McpPlatform.Core;
 using McpPlatform.CollectorTenant.Extensions;
+using McpPlatform.Core;
 using Npgsql;
 using NpgsqlTypes;
 

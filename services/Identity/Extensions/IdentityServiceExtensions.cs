@@ -1,12 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
+using McpPlatform.Audit;
 using McpPlatform.Core;
 using McpPlatform.Identity.Data;
 using McpPlatform.Identity.Exchange;
 using McpPlatform.Identity.Principals;
 using McpPlatform.Identity.Tenancy;
-using McpPlatform.Tenancy.Audit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpPlatform.Identity.Extensions;

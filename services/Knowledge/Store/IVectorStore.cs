@@ -1,4 +1,5 @@
-using McpPlatform.Tenancy;
+
+using McpPlatform.Core;
 
 namespace McpPlatform.Knowledge.Store;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using McpPlatform.Tenancy;
+using McpPlatform.Core;
 
 namespace McpPlatform.Knowledge.Store;
 

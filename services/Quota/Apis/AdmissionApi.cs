@@ -1,9 +1,9 @@
 using McpPlatform.Core;
+using McpPlatform.Core.Quota;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Quota.Extensions;
-using McpPlatform.Tenancy;
-using Microsoft.AspNetCore.Http.HttpResults;
 using McpPlatform.ServiceDefaults.Apis;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.Quota.Apis;
 

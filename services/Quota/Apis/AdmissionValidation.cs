@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using McpPlatform.Core;
+using McpPlatform.Core.Quota;
 using McpPlatform.Quota.Engine;
-using McpPlatform.Tenancy;
 
 namespace McpPlatform.Quota.Apis;
 

@@ -2,8 +2,8 @@ using System.Security.Claims;
 using McpPlatform.Core;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Quota.Extensions;
-using Microsoft.AspNetCore.Http.HttpResults;
 using McpPlatform.ServiceDefaults.Apis;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.Quota.Apis;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using McpPlatform.Core;
-using McpPlatform.Tenancy;
+using McpPlatform.Core.Quota;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace McpPlatform.Quota.Engine;

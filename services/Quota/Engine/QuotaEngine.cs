@@ -1,6 +1,7 @@
 using System.Globalization;
 using McpPlatform.Core;
-using McpPlatform.Tenancy;
+using McpPlatform.Core.Quota;
+using McpPlatform.Shared;
 using StackExchange.Redis;
 
 namespace McpPlatform.Quota.Engine;

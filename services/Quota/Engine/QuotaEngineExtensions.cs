@@ -1,5 +1,5 @@
 using McpPlatform.Core;
-using McpPlatform.Tenancy;
+using McpPlatform.Core.Quota;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

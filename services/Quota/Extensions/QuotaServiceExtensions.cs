@@ -1,6 +1,6 @@
 using McpPlatform.Core;
+using McpPlatform.Core.Quota;
 using McpPlatform.Quota.Engine;
-using McpPlatform.Tenancy;
 
 namespace McpPlatform.Quota.Extensions;
 

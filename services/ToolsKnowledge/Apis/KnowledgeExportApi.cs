@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using McpPlatform.Core;
 using McpPlatform.ServiceDefaults.Telemetry;
-using McpPlatform.Tenancy;
 using McpPlatform.ToolsKnowledge.Services;
 
 namespace McpPlatform.ToolsKnowledge.Apis;

@@ -1,10 +1,10 @@
 using McpPlatform.Core;
 using McpPlatform.Knowledge.Embeddings;
 using McpPlatform.Knowledge.Store;
+using McpPlatform.McpServer.Caching;
+using McpPlatform.McpServer.Hosting;
 using McpPlatform.Quota.Engine;
-using McpPlatform.Tenancy;
-using McpPlatform.Tenancy.Audit;
-using McpPlatform.Tenancy.Caching;
+using McpPlatform.ServiceClients;
 using McpPlatform.ToolsKnowledge.Apis;
 using McpPlatform.ToolsKnowledge.Services;
 using McpPlatform.ToolsKnowledge.Tools;
@@ -29,10 +29,8 @@ public static class ToolsKnowledgeExtensions
             builder.AddInProcessQuotaAdmission();
         }
 
-        // Audit before admission: filters run in the order added, and denials are audited too.
+        // The whole call pipeline (metrics, tenant context, audit, admission) comes with the server.
         builder.AddPlatformMcpServer(PlatformServices.ToolsKnowledge)
-            .WithAudit(builder, PlatformServices.ToolsKnowledge)
-            .WithQuotaAdmission(builder, PlatformServices.ToolsKnowledge)
             .WithTools<IdentityTools>()
             .WithTools<DownstreamTools>()
             .WithTools<KnowledgeTools>();
@@ -86,7 +84,7 @@ public static class ToolsKnowledgeExtensions
     {
         var limits = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KnowledgeToolOptions>>().Value;
         app.MapPlatformMcp().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(limits.MaxRequestBodyBytes));
-        // After authentication and authorization (added by MapPlatformMcp), before the MCP endpoint.
+        // After authentication and authorization (Program.cs), before the MCP endpoint.
         app.UseWhen(context => context.Request.Path.Equals(McpConventions.Path, StringComparison.Ordinal),
             mcp => mcp.UseMiddleware<InvalidTextMiddleware>());
         app.MapKnowledgeExportApi();

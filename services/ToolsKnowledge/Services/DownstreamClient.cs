@@ -1,6 +1,6 @@
 using System.Text.Json;
 using McpPlatform.Core;
-using McpPlatform.Tenancy;
+using McpPlatform.ServiceClients;
 using Microsoft.Extensions.Options;
 
 namespace McpPlatform.ToolsKnowledge.Services;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
+using McpPlatform.Core;
 using McpPlatform.Knowledge.Store;
-using McpPlatform.Tenancy;
 
 namespace McpPlatform.ToolsKnowledge.Services;
 

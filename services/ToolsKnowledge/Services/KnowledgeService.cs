@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 using McpPlatform.Core;
 using McpPlatform.Knowledge.Chunking;
 using McpPlatform.Knowledge.Store;
-using McpPlatform.Tenancy;
-using McpPlatform.Tenancy.Caching;
+using McpPlatform.McpServer.Caching;
+using McpPlatform.McpServer.Quota;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,5 @@
 using McpPlatform.Core;
 using McpPlatform.Knowledge.Store;
-using McpPlatform.Tenancy;
-using ModelContextProtocol.Protocol;
 
 namespace McpPlatform.ToolsKnowledge.Services;
 
@@ -36,9 +34,6 @@ public sealed class KnowledgeToolException : Exception
 
     /// <summary>When waiting helps, how long.</summary>
     public int? RetryAfterSeconds { get; }
-
-    /// <summary>The tool result for this failure.</summary>
-    public CallToolResult ToToolResult() => ToolErrors.Create(Code, Message, RetryAfterSeconds);
 
     /// <summary>Maps a store failure to its reason code; the store's messages carry no tenant data.</summary>
     internal static KnowledgeToolException From(KnowledgeStoreException exception) => exception.Kind switch

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json;
-using McpPlatform.Tenancy;
+using McpPlatform.Core;
+using McpPlatform.McpServer.Pipeline;
+using McpPlatform.ServiceClients;
 using McpPlatform.ToolsKnowledge.Services;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -21,13 +23,15 @@ public sealed class DownstreamTools
     public static async Task<CallToolResult> DownstreamEcho(
         DownstreamClient downstream,
         TenantContext tenant,
+        ToolCall call,
         [Description("The text to echo, 1 to 1000 characters.")] string message,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(downstream);
+        ArgumentNullException.ThrowIfNull(call);
         if (string.IsNullOrEmpty(message) || message.Length > MaxMessageLength)
         {
-            return ToolErrors.Create("request.invalid_argument", $"message must be 1-{MaxMessageLength} characters.");
+            return call.Fail("request.invalid_argument", $"message must be 1-{MaxMessageLength} characters.");
         }
 
         try
@@ -36,16 +40,16 @@ public sealed class DownstreamTools
         }
         catch (TokenExchangeException exception)
         {
-            return ToolErrors.Create("identity.exchange_refused", $"The identity service refused the token exchange ({exception.Error}).");
+            return call.Fail("identity.exchange_refused", $"The identity service refused the token exchange ({exception.Error}).");
         }
         catch (HttpRequestException exception)
         {
-            return ToolErrors.Create("downstream.unavailable",
+            return call.Fail("downstream.unavailable",
                 exception.StatusCode is { } status ? $"The downstream API answered {(int)status}." : "The downstream API could not be reached.", 5);
         }
         catch (JsonException)
         {
-            return ToolErrors.Create("downstream.unavailable", "The downstream API answered with something that is not JSON.", 5);
+            return call.Fail("downstream.unavailable", "The downstream API answered with something that is not JSON.", 5);
         }
     }
 }

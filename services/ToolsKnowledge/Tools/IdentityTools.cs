@@ -1,5 +1,6 @@
 using System.ComponentModel;
-using McpPlatform.Tenancy;
+using McpPlatform.Core;
+using McpPlatform.McpServer.Pipeline;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using McpPlatform.Core;
-using McpPlatform.Tenancy;
+using McpPlatform.McpServer.Pipeline;
 using McpPlatform.ToolsKnowledge.Services;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
@@ -27,13 +27,14 @@ public sealed class KnowledgeTools
     public static Task<CallToolResult> IngestDocument(
         KnowledgeService knowledge,
         TenantContext tenant,
+        ToolCall call,
         [Description("Title shown with every search hit, 1-512 characters.")] string title,
         [Description("The document's full plain text.")] string text,
         [Description("Your id for the document (1-256 characters), used to replace or delete it later. Optional: derived from the title when omitted.")] string? documentId = null,
         [Description("Where the text came from: an absolute http(s) URL, returned with hits. Optional.")] string? sourceUrl = null,
         [Description("Up to 32 key=value strings (keys: letters, digits, '_' or '-') that search_knowledge can filter on exactly. Optional.")] Dictionary<string, string>? metadata = null,
         CancellationToken cancellationToken = default) =>
-        Run(() => knowledge.IngestAsync(tenant, new IngestRequest(title, text, documentId, sourceUrl, metadata), cancellationToken));
+        Run(call, () => knowledge.IngestAsync(tenant, new IngestRequest(title, text, documentId, sourceUrl, metadata), cancellationToken));
 
     /// <summary>The search_knowledge tool.</summary>
     [McpServerTool(Name = "search_knowledge", ReadOnly = true, Idempotent = true)]
@@ -42,11 +43,12 @@ public sealed class KnowledgeTools
     public static Task<CallToolResult> SearchKnowledge(
         KnowledgeService knowledge,
         TenantContext tenant,
+        ToolCall call,
         [Description("What to look for, in natural language (1-2000 characters).")] string query,
         [Description("How many chunks to return, 1-50. Default 5.")] int topK = 5,
         [Description("Only chunks of documents whose metadata has exactly these key=value pairs (up to 8). Optional.")] Dictionary<string, string>? filter = null,
         CancellationToken cancellationToken = default) =>
-        Run(() => knowledge.SearchAsync(tenant, query, topK, filter, cancellationToken));
+        Run(call, () => knowledge.SearchAsync(tenant, query, topK, filter, cancellationToken));
 
     /// <summary>The list_documents tool.</summary>
     [McpServerTool(Name = "list_documents", ReadOnly = true, Idempotent = true)]
@@ -54,9 +56,10 @@ public sealed class KnowledgeTools
     public static Task<CallToolResult> ListDocuments(
         KnowledgeService knowledge,
         TenantContext tenant,
+        ToolCall call,
         [Description("The nextCursor of the previous page; omit for the first page.")] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        Run(() => knowledge.ListAsync(tenant, cursor, cancellationToken));
+        Run(call, () => knowledge.ListAsync(tenant, cursor, cancellationToken));
 
     /// <summary>The get_document tool.</summary>
     [McpServerTool(Name = "get_document", ReadOnly = true, Idempotent = true)]
@@ -64,9 +67,10 @@ public sealed class KnowledgeTools
     public static Task<CallToolResult> GetDocument(
         KnowledgeService knowledge,
         TenantContext tenant,
+        ToolCall call,
         [Description("The document's id, as returned by ingest_document, list_documents or search_knowledge.")] string documentId,
         CancellationToken cancellationToken = default) =>
-        Run(() => knowledge.GetAsync(tenant, documentId, cancellationToken));
+        Run(call, () => knowledge.GetAsync(tenant, documentId, cancellationToken));
 
     /// <summary>The delete_document tool.</summary>
     [McpServerTool(Name = "delete_document", Destructive = true, Idempotent = false)]
@@ -74,9 +78,10 @@ public sealed class KnowledgeTools
     public static Task<CallToolResult> DeleteDocument(
         KnowledgeService knowledge,
         TenantContext tenant,
+        ToolCall call,
         [Description("The document's id.")] string documentId,
         CancellationToken cancellationToken = default) =>
-        Run(async () =>
+        Run(call, async () =>
         {
             await knowledge.DeleteAsync(tenant, documentId, cancellationToken);
             return new { documentId, deleted = true };
@@ -89,10 +94,12 @@ public sealed class KnowledgeTools
     public static async Task<CallToolResult> ExportKnowledge(
         KnowledgeExporter exporter,
         TenantContext tenant,
+        ToolCall call,
         IOptions<KnowledgeToolOptions> options,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(exporter);
+        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(options);
         var limit = options.Value.MaxInlineExportBytes;
         var exportedAt = DateTimeOffset.UtcNow;
@@ -106,7 +113,7 @@ public sealed class KnowledgeTools
                 bytes += JsonSerializer.SerializeToUtf8Bytes(document, s_web).Length;
                 if (bytes > limit)
                 {
-                    return ToolErrors.Create(ToolErrorCodes.ExportTooLarge,
+                    return call.Fail(ToolErrorCodes.ExportTooLarge,
                         $"The export is larger than {limit:N0} bytes, the most one tool result carries. Read it with list_documents and get_document, " +
                         "or ask the platform operator for a full export.");
                 }
@@ -116,13 +123,13 @@ public sealed class KnowledgeTools
         }
         catch (KnowledgeToolException exception)
         {
-            return exception.ToToolResult();
+            return call.Fail(exception.Code, exception.Message, exception.RetryAfterSeconds);
         }
 
         return ToolResults.Structured(new KnowledgeExport(exportedAt, documents.Count, documents));
     }
 
-    private static async Task<CallToolResult> Run<T>(Func<Task<T>> operation)
+    private static async Task<CallToolResult> Run<T>(ToolCall call, Func<Task<T>> operation)
     {
         try
         {
@@ -130,7 +137,7 @@ public sealed class KnowledgeTools
         }
         catch (KnowledgeToolException exception)
         {
-            return exception.ToToolResult();
+            return call.Fail(exception.Code, exception.Message, exception.RetryAfterSeconds);
         }
     }
 }

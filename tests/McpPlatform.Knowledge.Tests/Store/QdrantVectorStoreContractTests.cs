@@ -1,5 +1,5 @@
+using McpPlatform.Core;
 using McpPlatform.Knowledge.Store;
-using McpPlatform.Tenancy;
 
 namespace McpPlatform.Knowledge.Tests.Store;
 

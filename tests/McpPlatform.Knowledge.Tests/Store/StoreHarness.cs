@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using McpPlatform.Core;
 using McpPlatform.Knowledge.Store;
-using McpPlatform.Tenancy;
 
 namespace McpPlatform.Knowledge.Tests.Store;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using McpPlatform.Core;
 using McpPlatform.Knowledge.Store.Embedded;
-using McpPlatform.Tenancy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -5,7 +5,7 @@ using Google.Protobuf.Collections;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
-using McpPlatform.Tenancy;
+using McpPlatform.Core;
 using Qdrant.Client;
 using Qdrant.Client.Grpc;
 using static Qdrant.Client.Grpc.Conditions;

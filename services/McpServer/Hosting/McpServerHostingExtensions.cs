@@ -1,0 +1,97 @@
+using McpPlatform.Core;
+using McpPlatform.McpServer.Pipeline;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore.Authentication;
+using ModelContextProtocol.Authentication;
+using ModelContextProtocol.Protocol;
+
+namespace McpPlatform.McpServer.Hosting;
+
+/// <summary>
+/// Makes a service an MCP resource server of the platform: Streamable HTTP at <c>/mcp</c>,
+/// token validation for its own resource identifier, RFC 9728 protected resource metadata,
+/// 401/403 per the MCP authorization spec, and a <see cref="TenantContext"/> for every tool call.
+/// </summary>
+public static class McpServerHostingExtensions
+{
+    /// <summary>The authorization policy every MCP endpoint requires.</summary>
+    public const string CallerPolicy = "mcp-caller";
+
+    /// <summary>Configuration key overriding the resource identifier (deployments behind another host name).</summary>
+    public const string ResourceKey = "Mcp:Resource";
+
+    /// <summary>Adds the MCP server, its authentication and the per-call tenant context.</summary>
+    /// <param name="builder">The service's host builder.</param>
+    /// <param name="service">Which platform service this is (name, fixed local URL).</param>
+    /// <returns>The MCP server builder, for registering tools explicitly with <c>WithTools&lt;T&gt;()</c>.</returns>
+    public static IMcpServerBuilder AddPlatformMcpServer(this IHostApplicationBuilder builder, PlatformService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var resource = builder.Configuration[ResourceKey] ?? service.LocalMcpResource;
+        var authority = TokenValidationExtensions.PlatformAuthority(builder.Configuration);
+
+        builder.AddPlatformTokenValidation(resource)
+            .AddMcp(options => options.ResourceMetadata = new ProtectedResourceMetadata
+            {
+                Resource = resource,
+                AuthorizationServers = [authority.ToString()],
+                ScopesSupported = [PlatformScopes.McpTools],
+                BearerMethodsSupported = ["header"],
+                ResourceName = service.ResourceName,
+            });
+
+        // Tokens are validated by the JWT scheme; challenges come from the MCP scheme so a 401
+        // carries WWW-Authenticate with resource_metadata (MCP authorization, RFC 9728 §5.1).
+        builder.Services.Configure<AuthenticationOptions>(options =>
+            options.DefaultChallengeScheme = McpAuthenticationDefaults.AuthenticationScheme);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(CallerPolicy, policy => policy.RequireAuthenticatedUser().AddRequirements(new McpCallerRequirement()));
+        builder.Services.AddSingleton<IAuthorizationHandler, McpCallerRequirementHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, McpForbiddenResultHandler>();
+
+        builder.Services.AddOptions<McpSchedulingOptions>().Bind(builder.Configuration.GetSection(McpSchedulingOptions.SectionName));
+        builder.Services.AddSingleton<TenantFairScheduler>();
+
+        // Only registered tool and prompt names leave the service in platform telemetry.
+        builder.Services.AddSingleton<McpPlatform.ServiceDefaults.Telemetry.IMcpVocabulary, McpServerVocabulary>();
+        builder.Services.AddHttpContextAccessor();
+
+        return builder.Services
+            .AddMcpServer(options => options.ServerInfo = new Implementation
+            {
+                Name = service.ResourceName,
+                Version = typeof(McpServerHostingExtensions).Assembly.GetName().Version?.ToString() ?? "0.0.0",
+            })
+            // Stateless: no session affinity, so instances scale out behind a plain load balancer.
+            .WithHttpTransport(options => options.Stateless = true)
+            .WithPlatformCallPipeline(builder, service);
+    }
+
+    /// <summary>
+    /// Maps the MCP endpoint at <c>/mcp</c>, behind the caller policy and, when
+    /// <c>Mcp:Scheduling:Workers</c> is set, the per-tenant fair scheduler (<see cref="TenantFairScheduler"/>).
+    /// Authentication and authorization are the application's middleware (<c>UseAuthentication</c>,
+    /// <c>UseAuthorization</c> in <c>Program.cs</c>); this only maps.
+    /// </summary>
+    /// <param name="endpoints">The application's endpoints.</param>
+    /// <returns>The endpoint convention builder.</returns>
+    public static IEndpointConventionBuilder MapPlatformMcp(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var mcp = endpoints.MapMcp(McpConventions.Path).RequireAuthorization(CallerPolicy);
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<McpSchedulingOptions>>().Value.Enabled)
+        {
+            // Wraps the MCP endpoint itself: runs after authorization, for MCP requests only.
+            mcp.Add(endpoint => endpoint.RequestDelegate = TenantFairScheduling.Wrap(
+                endpoint.RequestDelegate!, endpoints.ServiceProvider.GetRequiredService<TenantFairScheduler>()));
+        }
+
+        return mcp;
+    }
+}
