@@ -1,22 +1,16 @@
-using System.Buffers;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace McpPlatform.Knowledge.Store.Embedded;
 
 /// <summary>
-/// One partition in memory: documents by id, and every chunk vector in fixed-size blocks (float
-/// and int8 copies) searched exactly with SIMD dot products (see <see cref="Search"/>). Searches run concurrently under a read lock; writes are serialised
+/// One partition in memory: documents by id, their chunk vectors in <see cref="QuantizedVectorBlocks{TOwner}"/>
+/// (which also scores them), and the log they are replayed from. Searches run concurrently under a read lock; writes are serialised
 /// by a gate, hit the disk first (<see cref="PartitionLog"/>) and only then take the write lock
 /// for the brief in-memory swap, so a search sees a document's old chunks or its new ones, never a mix.
 /// </summary>
 internal sealed class EmbeddedPartition : IDisposable
 {
-    // 1024 slots × 384 floats = 1.5 MiB per block: large enough for long SIMD runs, small enough
-    // that growth never copies the whole matrix.
-    private const int BlockSlots = 1024;
-
     // Compact when dead records outweigh live ones and the file is big enough to matter.
     private const long CompactionMinimumBytes = 8L << 20;
 
@@ -25,17 +19,12 @@ internal sealed class EmbeddedPartition : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, DocumentEntry> _documents = new(StringComparer.Ordinal);
-    private readonly List<float[]> _vectors = [];
-    private readonly List<sbyte[]> _quantized = [];
-    private readonly List<QuantizedInfo[]> _quantizedInfo = [];
-    private readonly List<SlotOwner?[]> _owners = [];
-    private readonly Stack<int> _freeSlots = new();
+    private readonly QuantizedVectorBlocks<SlotOwner> _blocks;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly FileStream _lockFile;
     private PartitionLog? _log;
     private string[]? _sortedIds;
-    private int _highWater;
     private int _liveChunks;
     private long _liveRecordBytes;
     private bool _disposed;
@@ -45,6 +34,7 @@ internal sealed class EmbeddedPartition : IDisposable
         Directory = directory;
         _dimensions = dimensions;
         _maxChunks = maxChunks;
+        _blocks = new QuantizedVectorBlocks<SlotOwner>(dimensions);
         _lockFile = lockFile;
         _time = time;
         _logger = logger;
@@ -169,117 +159,29 @@ internal sealed class EmbeddedPartition : IDisposable
         }
     }
 
-    /// <summary>
-    /// Exact top-K in two passes. Pass 1 scores every live chunk with int8 copies (a quarter of
-    /// the memory traffic of floats, which is what bounds a scan of 100k × 384 floats) and keeps,
-    /// per chunk, an upper bound of its exact score, plus the K-th largest lower bound L. Pass 2
-    /// rescores in float only the chunks whose upper bound reaches L. Every true top-K chunk is
-    /// among them: K chunks score at least L, so the K-th best exact score is at least L, and a
-    /// chunk's upper bound is at least its exact score (<see cref="Int8Quantizer"/>).
-    /// </summary>
+    /// <summary>Exact top-K by cosine (vectors are unit length), best first, ties by document id then chunk index.</summary>
     public IReadOnlyList<VectorSearchHit> Search(float[] query, int topK, IReadOnlyList<KeyValuePair<string, string>> filter, CancellationToken cancellationToken)
     {
-        var best = new PriorityQueue<(SlotOwner Owner, int Slot), float>(topK + 1);
-        var quantizedQuery = new sbyte[_dimensions];
-        var queryInfo = Int8Quantizer.Quantize(query, quantizedQuery);
+        var best = new PriorityQueue<SlotOwner, float>(topK + 1);
+        var prepared = _blocks.Prepare(query);
+        var metadataFilter = new MetadataFilter(filter);
         _lock.EnterReadLock();
-        float[]? upper = null;
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            upper = ArrayPool<float>.Shared.Rent(Math.Max(1, _highWater));
-            var lowest = new PriorityQueue<float, float>(topK + 1);
-            var threshold = float.NegativeInfinity;
-            DocumentEntry? lastDocument = null;
-            var lastMatched = false;
-            for (var block = 0; block * BlockSlots < _highWater; block++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var quantized = _quantized[block];
-                var infos = _quantizedInfo[block];
-                var owners = _owners[block];
-                var count = Math.Min(BlockSlots, _highWater - (block * BlockSlots));
-                for (var i = 0; i < count; i++)
-                {
-                    var slot = (block * BlockSlots) + i;
-                    var owner = owners[i];
-                    if (owner is null)
-                    {
-                        upper[slot] = float.NaN;
-                        continue;
-                    }
-
-                    if (filter.Count > 0)
-                    {
-                        // Chunks of one document sit next to each other: evaluate its filter once.
-                        if (!ReferenceEquals(owner.Document, lastDocument))
-                        {
-                            lastDocument = owner.Document;
-                            lastMatched = Matches(owner.Document.Summary.Metadata, filter);
-                        }
-
-                        if (!lastMatched)
-                        {
-                            upper[slot] = float.NaN;
-                            continue;
-                        }
-                    }
-
-                    var info = infos[i];
-                    var approximate = Int8Quantizer.Dot(new ReadOnlySpan<sbyte>(quantized, i * _dimensions, _dimensions), quantizedQuery)
-                        * queryInfo.Inverse * info.Inverse;
-                    var bound = info.Error + (queryInfo.Error * info.Norm) + Int8Quantizer.RoundingSlack;
-                    upper[slot] = approximate + bound;
-                    var lower = approximate - bound;
-                    if (lowest.Count < topK)
-                    {
-                        lowest.Enqueue(lower, lower);
-                        threshold = lowest.Count == topK ? lowest.Peek() : float.NegativeInfinity;
-                    }
-                    else if (lower > threshold)
-                    {
-                        lowest.DequeueEnqueue(lower, lower);
-                        threshold = lowest.Peek();
-                    }
-                }
-            }
-
-            for (var slot = 0; slot < _highWater; slot++)
-            {
-                // NaN (free or filtered out) fails this comparison too.
-                if (!(upper[slot] >= threshold))
-                {
-                    continue;
-                }
-
-                var block = slot / BlockSlots;
-                var i = slot % BlockSlots;
-                var score = TensorPrimitives.Dot(new ReadOnlySpan<float>(_vectors[block], i * _dimensions, _dimensions), query);
-                if (best.Count < topK)
-                {
-                    best.Enqueue((_owners[block][i]!, slot), score);
-                }
-                else if (best.TryPeek(out _, out var worst) && score > worst)
-                {
-                    best.DequeueEnqueue((_owners[block][i]!, slot), score);
-                }
-            }
+            _blocks.Search(prepared, topK, ref metadataFilter, best, cancellationToken);
         }
         finally
         {
             _lock.ExitReadLock();
-            if (upper is not null)
-            {
-                ArrayPool<float>.Shared.Return(upper);
-            }
         }
 
         var hits = new List<VectorSearchHit>(best.Count);
-        while (best.TryDequeue(out var item, out var score))
+        while (best.TryDequeue(out var owner, out var score))
         {
-            var summary = item.Owner.Document.Summary;
-            hits.Add(new VectorSearchHit(summary.DocumentId, summary.Title, item.Owner.ChunkIndex,
-                item.Owner.Document.Texts[item.Owner.ChunkIndex], Math.Clamp(score, -1f, 1f), summary.SourceUrl, summary.Metadata));
+            var summary = owner.Document.Summary;
+            hits.Add(new VectorSearchHit(summary.DocumentId, summary.Title, owner.ChunkIndex,
+                owner.Document.Texts[owner.ChunkIndex], Math.Clamp(score, -1f, 1f), summary.SourceUrl, summary.Metadata));
         }
 
         hits.Sort(static (a, b) =>
@@ -400,10 +302,7 @@ internal sealed class EmbeddedPartition : IDisposable
                 _log?.Dispose();
                 _lockFile.Dispose();
                 _documents.Clear();
-                _vectors.Clear();
-                _quantized.Clear();
-                _quantizedInfo.Clear();
-                _owners.Clear();
+                _blocks.Clear();
             }
             finally
             {
@@ -437,12 +336,7 @@ internal sealed class EmbeddedPartition : IDisposable
         var entry = new DocumentEntry(summary, texts, new int[texts.Length], recordBytes);
         for (var i = 0; i < texts.Length; i++)
         {
-            var slot = AllocateSlot();
-            entry.Slots[i] = slot;
-            vectors[i].CopyTo(_vectors[slot / BlockSlots].AsSpan((slot % BlockSlots) * _dimensions, _dimensions));
-            _quantizedInfo[slot / BlockSlots][slot % BlockSlots] = Int8Quantizer.Quantize(
-                vectors[i], _quantized[slot / BlockSlots].AsSpan((slot % BlockSlots) * _dimensions, _dimensions));
-            _owners[slot / BlockSlots][slot % BlockSlots] = new SlotOwner(entry, i);
+            entry.Slots[i] = _blocks.Add(vectors[i], new SlotOwner(entry, i));
         }
 
         _documents[summary.DocumentId] = entry;
@@ -460,33 +354,12 @@ internal sealed class EmbeddedPartition : IDisposable
 
         foreach (var slot in entry.Slots)
         {
-            _owners[slot / BlockSlots][slot % BlockSlots] = null;
-            _freeSlots.Push(slot);
+            _blocks.Free(slot);
         }
 
         _liveChunks -= entry.Slots.Length;
         _liveRecordBytes -= entry.RecordBytes;
         _sortedIds = null;
-    }
-
-    private int AllocateSlot()
-    {
-        // Reusing the lowest free slots would keep the scan shorter, but a stack is O(1) and
-        // the scan skips free slots at the cost of one null check each.
-        if (_freeSlots.TryPop(out var slot))
-        {
-            return slot;
-        }
-
-        if (_highWater == _vectors.Count * BlockSlots)
-        {
-            _vectors.Add(new float[BlockSlots * _dimensions]);
-            _quantized.Add(new sbyte[BlockSlots * _dimensions]);
-            _quantizedInfo.Add(new QuantizedInfo[BlockSlots]);
-            _owners.Add(new SlotOwner?[BlockSlots]);
-        }
-
-        return _highWater++;
     }
 
     private void CompactIfWorthIt()
@@ -504,7 +377,7 @@ internal sealed class EmbeddedPartition : IDisposable
         var before = log.Length;
         var sizes = log.Rewrite(entries.Select(entry => PartitionLog.EncodePut(
             entry.Summary.DocumentId, entry.Summary.Title, entry.Summary.SourceUrl, entry.Summary.ContentHash, entry.Summary.UpdatedAt,
-            entry.Summary.Metadata, entry.Texts, i => Vector(entry.Slots[i]), _dimensions)));
+            entry.Summary.Metadata, entry.Texts, i => _blocks.Vector(entry.Slots[i]), _dimensions)));
         _lock.EnterWriteLock();
         try
         {
@@ -523,15 +396,12 @@ internal sealed class EmbeddedPartition : IDisposable
         _logger.LogInformation("Compacted knowledge log {Path} from {Before} to {After} bytes", log.Path, before, log.Length);
     }
 
-    private ReadOnlyMemory<float> Vector(int slot) =>
-        new(_vectors[slot / BlockSlots], (slot % BlockSlots) * _dimensions, _dimensions);
-
     private StoredDocument Materialise(DocumentEntry entry, bool includeVectors)
     {
         var chunks = new StoredChunk[entry.Texts.Length];
         for (var i = 0; i < chunks.Length; i++)
         {
-            chunks[i] = new StoredChunk(i, entry.Texts[i], includeVectors ? Vector(entry.Slots[i]).ToArray() : ReadOnlyMemory<float>.Empty);
+            chunks[i] = new StoredChunk(i, entry.Texts[i], includeVectors ? _blocks.Vector(entry.Slots[i]).ToArray() : ReadOnlyMemory<float>.Empty);
         }
 
         return new StoredDocument(entry.Summary, chunks);
@@ -573,4 +443,27 @@ internal sealed class EmbeddedPartition : IDisposable
     }
 
     private sealed record SlotOwner(DocumentEntry Document, int ChunkIndex);
+
+    private struct MetadataFilter(IReadOnlyList<KeyValuePair<string, string>> filter) : QuantizedVectorBlocks<SlotOwner>.IOwnerFilter
+    {
+        private DocumentEntry? _lastDocument;
+        private bool _lastMatched;
+
+        public bool Includes(SlotOwner owner)
+        {
+            if (filter.Count == 0)
+            {
+                return true;
+            }
+
+            // Chunks of one document sit next to each other: evaluate its filter once.
+            if (!ReferenceEquals(owner.Document, _lastDocument))
+            {
+                _lastDocument = owner.Document;
+                _lastMatched = Matches(owner.Document.Summary.Metadata, filter);
+            }
+
+            return _lastMatched;
+        }
+    }
 }

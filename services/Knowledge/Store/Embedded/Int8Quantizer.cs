@@ -11,7 +11,7 @@ namespace McpPlatform.Knowledge.Store.Embedded;
 /// from the exact one. With <c>x' = q·Inverse</c> the dequantised vector,
 /// <c>a·b − a'·b' = a·(b − b') + (a − a')·b'</c>, so by Cauchy–Schwarz
 /// <c>|a·b − a'·b'| ≤ ‖a‖·Error(b) + Error(a)·Norm(b')</c>. Search uses that bound to prune
-/// without ever dropping a true top-K result (see <see cref="EmbeddedPartition"/>).
+/// without ever dropping a true top-K result (see <see cref="QuantizedVectorBlocks{TOwner}.Search"/>).
 /// </summary>
 internal static class Int8Quantizer
 {
