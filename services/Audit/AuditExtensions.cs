@@ -53,13 +53,19 @@ public static class AuditExtensions
         builder.Services.AddHttpClient(AuditServiceToken.HttpClientName);
         builder.Services.TryAddSingleton<AuditServiceToken>();
 
-        // Delivery does its own retries with backoff (resends are idempotent); the shared
+        // The shipper does its own retries with backoff (resends are idempotent); the shared
         // defaults' circuit breaker and hedging would only blur when the collector is back.
-        var collector = builder.Services.AddHttpClient(AuditDelivery.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(15));
+        var collector = builder.Services.AddHttpClient(AuditShipper.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(15));
 #pragma warning disable EXTEXP0001
         collector.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        builder.Services.AddHostedService<AuditDelivery>();
+        builder.Services.AddSingleton<AuditSpoolSignal>();
+
+        // Hosted services stop in reverse order: the shipper has stopped before the writer's final
+        // flush, so (as when both loops were one service, cancelled together before that flush)
+        // nothing flushed at shutdown is shipped by this process; the next start ships it.
+        builder.Services.AddHostedService<AuditSpoolWriter>();
+        builder.Services.AddHostedService<AuditShipper>();
         return builder;
     }
 }

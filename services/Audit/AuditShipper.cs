@@ -10,98 +10,27 @@ using Microsoft.Extensions.Options;
 namespace McpPlatform.Audit;
 
 /// <summary>
-/// Moves audit records from the emitter's queue to the spool (fsync per batch) and from the
-/// spool to <c>collector-tenant</c> (delete after acknowledgement). At least once: a segment is
-/// resent until the collector answers for every record in it; the collector ignores ids it has.
+/// The shipper: moves audit records from the spool to <c>collector-tenant</c>, oldest segment
+/// first, and deletes a segment after acknowledgement. At least once: a segment is resent (with
+/// back-off) until the collector answers for every record in it; the collector ignores ids it
+/// has. Refused records go to the spool's dead folder; while idle it adopts what gone sibling
+/// processes left (<see cref="AuditSpool.AdoptOrphans"/>).
 /// </summary>
-internal sealed partial class AuditDelivery(
-    AuditEmitter emitter,
+internal sealed partial class AuditShipper(
     AuditSpool spool,
+    AuditSpoolSignal spooled,
     IHttpClientFactory httpClients,
     AuditServiceToken token,
     IOptions<AuditOptions> options,
-    ILogger<AuditDelivery> logger) : BackgroundService
+    ILogger<AuditShipper> logger) : BackgroundService
 {
     public const string HttpClientName = "audit-collector";
-    private const int MaxRecordsPerSegment = 1000;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan OrphanCheck = TimeSpan.FromSeconds(30);
     private long _lastAdoption = Environment.TickCount64;
-
-    // At most one pending wake-up: the shipper lists the folder anyway, so more would only spin it.
-    private readonly SemaphoreSlim _spooled = new(0, 1);
     private bool _collectorDown;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(WriteAsync(stoppingToken), ShipAsync(stoppingToken));
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // Whatever is still queued is written to the spool before the process ends; shipping it
-        // is the next start's job (or another instance's, for a replaced container with a volume).
-        emitter.Complete();
-        await base.StopAsync(cancellationToken);
-        var left = new List<AuditRecord>();
-        while (emitter.Reader.TryRead(out var record))
-        {
-            left.Add(record);
-        }
-
-        if (left.Count > 0 && !spool.TryAppend(left))
-        {
-            emitter.CountDropped(left.Count, "spool full at shutdown");
-        }
-    }
-
-    public override void Dispose()
-    {
-        _spooled.Dispose();
-        base.Dispose();
-    }
-
-    private async Task WriteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<AuditRecord>(MaxRecordsPerSegment);
-        try
-        {
-            var linger = options.Value.SpoolLinger;
-            while (await emitter.Reader.WaitToReadAsync(stoppingToken))
-            {
-                if (linger > TimeSpan.Zero)
-                {
-                    // Let the records of calls running now join this segment (see SpoolLinger).
-                    await Task.Delay(linger, stoppingToken);
-                }
-
-                while (batch.Count < MaxRecordsPerSegment && emitter.Reader.TryRead(out var record))
-                {
-                    batch.Add(record);
-                }
-
-                try
-                {
-                    if (!spool.TryAppend(batch))
-                    {
-                        emitter.CountDropped(batch.Count, $"spool full ({spool.Bytes} bytes of {options.Value.MaxSpoolBytes})");
-                    }
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                {
-                    LogSpoolWriteFailed(logger, exception, batch.Count);
-                    emitter.CountDropped(batch.Count, "spool write failed");
-                }
-
-                batch.Clear();
-                Wake();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // StopAsync writes what is left.
-        }
-    }
-
-    private async Task ShipAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         while (!stoppingToken.IsCancellationRequested)
@@ -212,23 +141,11 @@ internal sealed partial class AuditDelivery(
         return TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
     }
 
-    private void Wake()
-    {
-        try
-        {
-            _spooled.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A wake-up is already pending.
-        }
-    }
-
     private async Task WaitForSpooledAsync(TimeSpan timeout, CancellationToken stoppingToken)
     {
         try
         {
-            await _spooled.WaitAsync(timeout, stoppingToken);
+            await spooled.WaitAsync(timeout, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -365,9 +282,6 @@ internal sealed partial class AuditDelivery(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Shipping audit records failed unexpectedly; retrying.")]
     private static partial void LogShipFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Count} audit records to the spool.")]
-    private static partial void LogSpoolWriteFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not read audit spool segment {Segment}; retrying.")]
     private static partial void LogSpoolReadFailed(ILogger logger, Exception exception, string segment);
