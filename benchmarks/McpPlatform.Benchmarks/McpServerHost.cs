@@ -81,7 +81,7 @@ public static class McpServerHost
         return 0;
     }
 
-    /// <summary>The SDK-only baseline tool (PERFORMANCE.md's bare echo).</summary>
+    /// <summary>The SDK-only baseline tool (docs/benchmarks.md's bare echo baseline).</summary>
     [McpServerToolType]
     public sealed class EchoTool
     {

@@ -11,7 +11,7 @@ namespace McpPlatform.Benchmarks;
 /// (metrics and logs of every call, traces head-sampled by the default budget, through the
 /// tenant-free processors, views and redaction, exported over OTLP/HTTP to the running
 /// collector-platform), then with the tenant pipeline too (an audit record per call through the
-/// spool to the running collector-tenant), then with every call traced. Target (PERFORMANCE.md):
+/// spool to the running collector-tenant), then with every call traced. Target (docs/benchmarks.md):
 /// ≤ 5% throughput loss with both pipelines on.
 /// </summary>
 public sealed class TelemetryOverheadScenario : IScenario
@@ -108,7 +108,7 @@ public sealed class TelemetryOverheadScenario : IScenario
             .AppendLine()
             .AppendLine(EndToEndHelpers.Header(options, "every server child process pinned to CPU 0 (taskset, measured one at a time, the variants alternating per round), load driver pinned to CPU 1; the running platform (identity, collector-platform and collector-tenant receiving the servers' exports, PostgreSQL) unpinned on the same 2 cores"))
             .AppendLine("- What: MCP `tools/call whoami` with the platform's token validation and tenant context (`auth` variant of the admission benchmark), each server warmed up for at least 15 s first. `off` = `OTEL_SDK_DISABLED=true` and no audit (log redaction still on). `platform` = the platform pipeline as every service runs it: metrics and logs of every call, traces head-sampled by the default budget (`Telemetry:Traces:MaxPerSecond` = 20 new traces/s per process: every call while calls are few), through the allow-list processors, the metric view and erasing redaction, batch-exported over OTLP/HTTP protobuf to the running `collector-platform`. `platform + audit` adds the tenant pipeline: one audit record per call, spooled to disk and shipped to the running `collector-tenant` (PostgreSQL). `every call traced` lifts the trace budget. Server CPU = the server process's user + system time per call (/proc).")
-            .AppendLine("- Target (PERFORMANCE.md): with both pipelines on, throughput ≥ 95% of `off`.")
+            .AppendLine("- Target (docs/benchmarks.md, Targets): with both pipelines on, throughput ≥ 95% of `off`.")
             .AppendLine("- Command: `dotnet run -c Release --project AppHost` (the platform in Release) in one terminal, then `DOTNET_TC_CallCountingDelayMs=0 dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- telemetry-overhead`.")
             .AppendLine()
             .AppendLine("| telemetry | concurrent | p50 ms | p99 ms | calls/s | server CPU ms/call | denied | failed |")

@@ -1,7 +1,7 @@
 namespace McpPlatform.Core;
 
 /// <summary>
-/// The seeded demo directory (development only, ARCHITECTURE.md "Demo data"): tenants, principals,
+/// The seeded demo directory (development only, docs/architecture.md "Demo data"): tenants, principals,
 /// clients, and the AppHost parameter names that carry their secrets. Identifiers only: secrets
 /// never appear in code, they come from AppHost parameters with documented dev defaults.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace McpPlatform.Core;
 
-/// <summary>Claim names in platform tokens (ARCHITECTURE.md, shared contracts: fixed).</summary>
+/// <summary>Claim names in platform tokens (docs/architecture.md, shared contracts: fixed).</summary>
 public static class PlatformClaims
 {
     /// <summary>The tenant, opaque and stable; the unit the tenancy model isolates.</summary>

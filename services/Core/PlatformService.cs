@@ -2,7 +2,7 @@ namespace McpPlatform.Core;
 
 /// <summary>
 /// One part of the platform: its Aspire resource name and its fixed local URL
-/// (ARCHITECTURE.md, "The parts"). The single place these names and ports are written.
+/// (docs/architecture.md, "Shared contracts"). The single place these names and ports are written.
 /// </summary>
 /// <param name="ResourceName">The Aspire resource name, also the service's logical name.</param>
 /// <param name="LocalPort">The fixed local HTTP port.</param>

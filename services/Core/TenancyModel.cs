@@ -1,6 +1,6 @@
 namespace McpPlatform.Core;
 
-/// <summary>What the platform treats as a tenant (ARCHITECTURE.md: tenancy model setting).</summary>
+/// <summary>What the platform treats as a tenant (docs/tenancy.md).</summary>
 public enum TenancyModel
 {
     /// <summary>An organisation and everything its users and agents do.</summary>

@@ -6,7 +6,7 @@ using ModelContextProtocol.Protocol;
 namespace McpPlatform.McpServer.Pipeline;
 
 /// <summary>
-/// Expected failures as MCP tool results (ARCHITECTURE.md: denials are tool results with
+/// Expected failures as MCP tool results (docs/architecture.md: denials are tool results with
 /// <c>isError: true</c> and <c>structuredContent.error</c>), never exceptions or HTTP 500s.
 /// </summary>
 internal static class ToolErrors

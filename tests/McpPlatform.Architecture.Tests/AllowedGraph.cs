@@ -1,0 +1,39 @@
+namespace McpPlatform.Architecture.Tests;
+
+/// <summary>
+/// Every project-to-project reference the repository may have, by project name without the
+/// <c>McpPlatform.</c> prefix. A reference not written here fails <see cref="ProjectGraphTests"/>,
+/// and so does an entry here that no project file has: a new dependency is an edit of this table,
+/// and docs/architecture.md's diagram (checked against it) shows it.
+/// </summary>
+internal static class AllowedGraph
+{
+    public static readonly IReadOnlyDictionary<string, string[]> Edges = new Dictionary<string, string[]>
+    {
+        // Shared libraries
+        ["Core"] = [],
+        ["ServiceDefaults"] = ["Core"],
+        ["ServiceClients"] = ["Core", "ServiceDefaults"],
+        ["Audit"] = ["Core", "ServiceClients"],
+        ["McpServer"] = ["Core", "ServiceDefaults", "Audit", "ServiceClients"],
+        ["Quota.Engine"] = ["Core"],
+        ["Knowledge"] = ["Core"],
+        ["Identity.Data"] = ["Core"],
+        ["CollectorTenant.Data"] = ["Core"],
+
+        // Deployable services
+        ["Identity"] = ["Core", "ServiceDefaults", "Audit", "Identity.Data"],
+        ["ToolsKnowledge"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Quota.Engine", "Knowledge"],
+        ["Quota"] = ["Core", "ServiceDefaults", "Quota.Engine"],
+        ["CollectorPlatform"] = ["Core", "ServiceDefaults"],
+        ["CollectorTenant"] = ["Core", "ServiceDefaults"],
+        ["Downstream"] = ["Core", "ServiceDefaults"],
+        ["DbMigrator"] = ["Core", "ServiceDefaults", "Identity.Data", "CollectorTenant.Data"],
+
+        // Orchestration
+        ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "ToolsKnowledge", "Quota", "CollectorTenant", "CollectorPlatform"],
+    };
+
+    public static IEnumerable<(string From, string To)> All =>
+        Edges.SelectMany(entry => entry.Value.Select(to => (entry.Key, to)));
+}
