@@ -81,6 +81,8 @@ public sealed class PipelineServer : IAsyncLifetime
             ["Identity:ClientSecret"] = "test-secret",
             ["Audit:SpoolPath"] = _spoolPath,
             ["Audit:BaseAddress"] = Issuer,
+            // Production fails closed after 250 ms; a loaded test machine must not turn that into quota.unavailable.
+            ["QuotaRedis:OperationTimeoutMilliseconds"] = "5000",
         });
         builder.Services.AddSingleton(Runs);
 

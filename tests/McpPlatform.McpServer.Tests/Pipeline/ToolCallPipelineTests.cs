@@ -26,7 +26,7 @@ public sealed class ToolCallPipelineTests(PipelineServer server) : IClassFixture
         var result = await CallAsync(client, tool, invocation);
 
         // Tenant context: from the token's claims and the client's invocation id.
-        result.IsError.ShouldNotBe(true);
+        result.IsError.ShouldNotBe(true, Text(result));
         var seen = result.StructuredContent!.Value.Deserialize<WhoAmIProbe>(JsonSerializerOptions.Web)!;
         seen.TenantId.ShouldBe(PipelineServer.FreeTenant);
         seen.PrincipalId.ShouldBe(PipelineServer.Principal);
@@ -65,7 +65,8 @@ public sealed class ToolCallPipelineTests(PipelineServer server) : IClassFixture
         // Audit sits inside the tenant step: nothing to audit. A later call of the same tenant is
         // spooled after anything the first could have queued, so once it is there, absence is final.
         var marker = NewInvocationId();
-        (await CallAsync(client, tool, marker)).IsError.ShouldNotBe(true);
+        var markerResult = await CallAsync(client, tool, marker);
+        markerResult.IsError.ShouldNotBe(true, Text(markerResult));
         await server.AuditRecordAsync(marker);
         server.AuditRecords().Where(record => record.TenantId == tenant).Select(record => record.InvocationId).ShouldBe([marker]);
     }
@@ -119,7 +120,7 @@ public sealed class ToolCallPipelineTests(PipelineServer server) : IClassFixture
         // The lease was released: none in flight, and with one call per principal the next is admitted.
         await PipelineServer.WaitUntilAsync(async () => await server.InFlightAsync(tenant) == 0, "the thrown call's lease to be released");
         var next = await CallAsync(client, PipelineTestTools.WhoAmI, NewInvocationId());
-        next.IsError.ShouldNotBe(true, next.Content.OfType<TextContentBlock>().FirstOrDefault()?.Text);
+        next.IsError.ShouldNotBe(true, Text(next));
     }
 
     [Fact]
@@ -150,7 +151,7 @@ public sealed class ToolCallPipelineTests(PipelineServer server) : IClassFixture
 
         var result = await CallAsync(client, PipelineTestTools.Spend, invocation);
 
-        result.IsError.ShouldNotBe(true);
+        result.IsError.ShouldNotBe(true, Text(result));
         var record = await server.AuditRecordAsync(invocation);
         record.Outcome.ShouldBe(AuditOutcomes.Success);
         record.UsageTokens.ShouldBe(PipelineTestTools.SpentTokens);
@@ -170,6 +171,8 @@ public sealed class ToolCallPipelineTests(PipelineServer server) : IClassFixture
             Name = tool,
             Meta = new JsonObject { [McpConventions.InvocationIdMetaKey] = invocationId },
         }, Token);
+
+    private static string? Text(CallToolResult result) => result.Content.OfType<TextContentBlock>().FirstOrDefault()?.Text;
 
     private static string? ErrorCode(CallToolResult result) =>
         result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString();
