@@ -6,7 +6,7 @@ using StackExchange.Redis;
 
 namespace McpPlatform.Quota.Tests;
 
-public sealed class AdmissionEngineTests(RedisServer redis) : IClassFixture<RedisServer>
+public sealed class AdmissionEngineTests(QuotaRedisServer redis) : IClassFixture<QuotaRedisServer>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 

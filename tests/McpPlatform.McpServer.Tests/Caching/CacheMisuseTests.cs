@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using McpPlatform.McpServer.Caching;
+using McpPlatform.Tests.Common;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
@@ -16,7 +17,7 @@ namespace McpPlatform.Tenancy.Tests.Caching;
 /// type or source file outside McpPlatform.Tenancy.Caching. A tool that keyed a shared cache by
 /// query text alone would serve one tenant's answer to another.
 /// </summary>
-public sealed partial class CacheMisuseTests(Support.RedisServer redis) : IClassFixture<Support.RedisServer>
+public sealed partial class CacheMisuseTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     private const string CachingNamespace = "McpPlatform.Tenancy.Caching";
     private static readonly Type[] Forbidden = [typeof(HybridCache), typeof(IDistributedCache), typeof(IMemoryCache)];

@@ -1,5 +1,5 @@
 using McpPlatform.McpServer.Caching;
-using McpPlatform.Tenancy.Tests.Support;
+using McpPlatform.Tests.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

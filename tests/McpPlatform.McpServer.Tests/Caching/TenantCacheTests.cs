@@ -1,6 +1,6 @@
 using McpPlatform.Core;
 using McpPlatform.McpServer.Caching;
-using McpPlatform.Tenancy.Tests.Support;
+using McpPlatform.Tests.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
