@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace McpPlatform.Tenancy.Tests;
+namespace McpPlatform.ServiceDefaults.Tests;
 
 public sealed class ValidatedTokenCacheTests : IDisposable
 {

@@ -4,7 +4,7 @@ using McpPlatform.CollectorPlatform.Ingest;
 using McpPlatform.CollectorPlatform.Otlp;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.ServiceDefaults.Tests;
+namespace McpPlatform.CollectorPlatform.Tests;
 
 public sealed class TraceForwardSamplerTests
 {
