@@ -14,12 +14,12 @@ namespace McpPlatform.Tenancy.Tests.Caching;
 
 /// <summary>
 /// The unscoped caches stay out of reach: not in the container, and not named by any platform
-/// type or source file outside McpPlatform.Tenancy.Caching. A tool that keyed a shared cache by
+/// type or source file outside McpPlatform.McpServer.Caching. A tool that keyed a shared cache by
 /// query text alone would serve one tenant's answer to another.
 /// </summary>
 public sealed partial class CacheMisuseTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    private const string CachingNamespace = "McpPlatform.Tenancy.Caching";
+    private const string CachingNamespace = "McpPlatform.McpServer.Caching";
     private static readonly Type[] Forbidden = [typeof(HybridCache), typeof(IDistributedCache), typeof(IMemoryCache)];
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed partial class CacheMisuseTests(RedisServer redis) : IClassFixture<
     public void ServiceSources_NoFileOutsideTheCachingFolderNamesAnUnscopedCache()
     {
         var services = Path.Combine(RepositoryRoot(), "services");
-        var caching = Path.Combine(services, "Tenancy", "Caching") + Path.DirectorySeparatorChar;
+        var caching = Path.Combine(services, "McpServer", "Caching") + Path.DirectorySeparatorChar;
         var offenders = new List<string>();
         foreach (var file in Directory.EnumerateFiles(services, "*.cs", SearchOption.AllDirectories))
         {
@@ -88,7 +88,7 @@ public sealed partial class CacheMisuseTests(RedisServer redis) : IClassFixture<
             }
         }
 
-        offenders.ShouldBeEmpty("use ITenantCacheFactory (McpPlatform.Tenancy.Caching) instead of: " + string.Join(", ", offenders));
+        offenders.ShouldBeEmpty("use ITenantCacheFactory (McpPlatform.McpServer.Caching) instead of: " + string.Join(", ", offenders));
     }
 
     private static IEnumerable<string> Offenders(Assembly assembly)
