@@ -5,8 +5,9 @@ using McpPlatform.Core.Quota;
 using McpPlatform.McpServer.Quota;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
-namespace McpPlatform.Tenancy.Tests;
+namespace McpPlatform.McpServer.Tests;
 
 public sealed class DenialPacerTests : IDisposable
 {
@@ -18,7 +19,7 @@ public sealed class DenialPacerTests : IDisposable
     private static readonly string[] s_tagKeys = ["outcome", "reason"];
 
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => _services.Dispose();
 
@@ -166,15 +167,6 @@ public sealed class DenialPacerTests : IDisposable
         await held.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
-    }
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 
     private sealed class StaticOptions(DenialPacingOptions value) : IOptionsMonitor<DenialPacingOptions>

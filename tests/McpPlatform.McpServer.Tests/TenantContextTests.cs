@@ -2,7 +2,7 @@ using System.Security.Claims;
 using McpPlatform.Core;
 using Microsoft.Extensions.Hosting;
 
-namespace McpPlatform.Tenancy.Tests;
+namespace McpPlatform.McpServer.Tests;
 
 public sealed class TenantContextTests
 {

@@ -1,7 +1,7 @@
 using McpPlatform.McpServer.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.Tenancy.Tests;
+namespace McpPlatform.McpServer.Tests;
 
 public sealed class TenantFairSchedulerTests
 {

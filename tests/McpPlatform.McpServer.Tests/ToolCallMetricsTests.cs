@@ -5,7 +5,7 @@ using McpPlatform.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
 
-namespace McpPlatform.Tenancy.Tests;
+namespace McpPlatform.McpServer.Tests;
 
 public sealed class ToolCallMetricsTests : IDisposable
 {

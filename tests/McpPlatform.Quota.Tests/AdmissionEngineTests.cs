@@ -2,11 +2,12 @@ using McpPlatform.Core;
 using McpPlatform.Core.Quota;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Quota.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace McpPlatform.Quota.Tests;
 
-public sealed class AdmissionEngineTests(RedisServer redis) : IClassFixture<RedisServer>
+public sealed class AdmissionEngineTests(QuotaRedisServer redis) : IClassFixture<QuotaRedisServer>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
@@ -142,7 +143,7 @@ public sealed class AdmissionEngineTests(RedisServer redis) : IClassFixture<Redi
     [Fact]
     public async Task Admit_LeaseExpired_SlotComesBackByItself()
     {
-        var clock = new FakeClock(Engines.Start);
+        var clock = new FakeTimeProvider(Engines.Start);
         var (engine, _, _) = Engines.Create(redis.Multiplexer, Engines.Policy(new QuotaLimits { TenantConcurrency = 1, LeaseTtlSeconds = 30 }), clock);
         var tenant = Engines.NewTenant("contoso");
 
@@ -157,7 +158,7 @@ public sealed class AdmissionEngineTests(RedisServer redis) : IClassFixture<Redi
     [Fact]
     public async Task Admit_HourAndDayRollover_RestoreTheirBudgets()
     {
-        var clock = new FakeClock(new DateTimeOffset(2026, 11, 25, 22, 10, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 22, 10, 0, TimeSpan.Zero));
         var (engine, _, _) = Engines.Create(redis.Multiplexer, Engines.Policy(new QuotaLimits { TokensPerHour = 100, TokensPerDay = 150 }), clock);
         var tenant = Engines.NewTenant("contoso");
 
@@ -207,7 +208,7 @@ public sealed class AdmissionEngineTests(RedisServer redis) : IClassFixture<Redi
     [Fact]
     public async Task Admit_OverRate_DeniesQuotaRateUntilTheBucketRefills()
     {
-        var clock = new FakeClock(Engines.Start);
+        var clock = new FakeTimeProvider(Engines.Start);
         var (engine, _, _) = Engines.Create(redis.Multiplexer, Engines.Policy(new QuotaLimits { TenantRatePerSecond = 2, TenantRateBurst = 3 }), clock);
         var tenant = Engines.NewTenant("contoso");
 
@@ -231,7 +232,7 @@ public sealed class AdmissionEngineTests(RedisServer redis) : IClassFixture<Redi
     [Fact]
     public async Task Admit_PrincipalRate_LimitsOnePrincipalNotTheOthers()
     {
-        var clock = new FakeClock(Engines.Start);
+        var clock = new FakeTimeProvider(Engines.Start);
         var (engine, _, _) = Engines.Create(redis.Multiplexer, Engines.Policy(new QuotaLimits { PrincipalRatePerSecond = 1, PrincipalRateBurst = 1 }), clock);
         var tenant = Engines.NewTenant("contoso");
 
@@ -245,7 +246,7 @@ public sealed class AdmissionEngineTests(RedisServer redis) : IClassFixture<Redi
     [Fact]
     public async Task Admit_DeniedCall_ConsumesNothing()
     {
-        var clock = new FakeClock(Engines.Start);
+        var clock = new FakeTimeProvider(Engines.Start);
         var (engine, _, _) = Engines.Create(redis.Multiplexer,
             Engines.Policy(new QuotaLimits { TenantConcurrency = 1, TenantRatePerSecond = 1, TenantRateBurst = 2, TokensPerHour = 1000 }), clock);
         var tenant = Engines.NewTenant("contoso");

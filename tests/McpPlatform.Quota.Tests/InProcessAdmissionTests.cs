@@ -10,7 +10,7 @@ namespace McpPlatform.Quota.Tests;
 /// Admission inside an MCP server's process: the follower gets its policy from what the quota
 /// service (the authority) published to Redis, and decides with the same engine.
 /// </summary>
-public sealed class InProcessAdmissionTests(RedisServer redis) : IClassFixture<RedisServer>
+public sealed class InProcessAdmissionTests(QuotaRedisServer redis) : IClassFixture<QuotaRedisServer>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 

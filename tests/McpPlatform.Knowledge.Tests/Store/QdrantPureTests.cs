@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using McpPlatform.Knowledge.Store;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpPlatform.Knowledge.Tests.Store;
 
@@ -41,7 +42,7 @@ public sealed class QdrantPureTests
     [Fact]
     public void Mint_CollectionToken_IsHs256JwtGrantingOnlyThatCollection()
     {
-        var time = new ManualTime(DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var collection = QdrantCollectionNames.For(new TenantPartitionKeys(StoreHarness.NewSecret()).KeyForPartition("fabrikam"));
 
         var token = new QdrantCollectionTokenMinter(ApiKey, time).Mint(collection, TimeSpan.FromMinutes(10));
@@ -68,7 +69,7 @@ public sealed class QdrantPureTests
     public void Mint_WithAnotherKey_SignsDifferently()
     {
         var collection = QdrantCollectionNames.For(new TenantPartitionKeys(StoreHarness.NewSecret()).KeyForPartition("x"));
-        var time = new ManualTime(DateTimeOffset.UnixEpoch.AddYears(56));
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
 
         var one = new QdrantCollectionTokenMinter(ApiKey, time).Mint(collection, TimeSpan.FromMinutes(5)).Token.Split('.');
         var other = new QdrantCollectionTokenMinter(ApiKey + "x", time).Mint(collection, TimeSpan.FromMinutes(5)).Token.Split('.');
@@ -91,7 +92,7 @@ public sealed class QdrantPureTests
     [Fact]
     public async Task TokenSource_CachesUntilNearExpiry_ThenMintsAgain()
     {
-        var time = new ManualTime(DateTimeOffset.UnixEpoch.AddYears(56));
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
         var source = new InProcessQdrantCollectionTokenSource(new QdrantCollectionTokenMinter(ApiKey, time), TimeSpan.FromMinutes(10), time);
         var collection = QdrantCollectionNames.For(new TenantPartitionKeys(StoreHarness.NewSecret()).KeyForPartition("x"));
         var cancel = TestContext.Current.CancellationToken;
@@ -139,14 +140,4 @@ public sealed class QdrantPureTests
         error.Message.ShouldContain("Endpoint");
         error.Message.ShouldNotContain("secret-key");
     }
-}
-
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class ManualTime(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using McpPlatform.McpServer.Caching;
+using McpPlatform.Tests.Common;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
@@ -9,14 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.Tenancy.Tests.Caching;
+namespace McpPlatform.McpServer.Tests.Caching;
 
 /// <summary>
 /// The unscoped caches stay out of reach: not in the container, and not named by any platform
 /// type or source file outside McpPlatform.McpServer.Caching. A tool that keyed a shared cache by
 /// query text alone would serve one tenant's answer to another.
 /// </summary>
-public sealed partial class CacheMisuseTests(Support.RedisServer redis) : IClassFixture<Support.RedisServer>
+public sealed partial class CacheMisuseTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     private const string CachingNamespace = "McpPlatform.McpServer.Caching";
     private static readonly Type[] Forbidden = [typeof(HybridCache), typeof(IDistributedCache), typeof(IMemoryCache)];

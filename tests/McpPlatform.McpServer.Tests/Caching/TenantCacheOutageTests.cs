@@ -1,10 +1,10 @@
 using McpPlatform.McpServer.Caching;
-using McpPlatform.Tenancy.Tests.Support;
+using McpPlatform.Tests.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace McpPlatform.Tenancy.Tests.Caching;
+namespace McpPlatform.McpServer.Tests.Caching;
 
 /// <summary>Redis goes away (the process is killed) and comes back; this class owns its server.</summary>
 public sealed class TenantCacheOutageTests : IAsyncLifetime

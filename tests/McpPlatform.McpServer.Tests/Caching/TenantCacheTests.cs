@@ -1,10 +1,10 @@
 using McpPlatform.Core;
 using McpPlatform.McpServer.Caching;
-using McpPlatform.Tenancy.Tests.Support;
+using McpPlatform.Tests.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.Tenancy.Tests.Caching;
+namespace McpPlatform.McpServer.Tests.Caching;
 
 /// <summary>Against a real redis-server; two factories sharing it stand for two service instances.</summary>
 public sealed class TenantCacheTests(RedisServer redis) : IClassFixture<RedisServer>, IDisposable

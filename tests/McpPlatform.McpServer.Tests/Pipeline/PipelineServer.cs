@@ -6,7 +6,7 @@ using McpPlatform.Core;
 using McpPlatform.McpServer.Hosting;
 using McpPlatform.McpServer.Pipeline;
 using McpPlatform.Quota.Engine;
-using McpPlatform.Tenancy.Tests.Support;
+using McpPlatform.Tests.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
@@ -229,7 +229,7 @@ public sealed class PipelineServer : IAsyncLifetime
         options.Tenants[BrokeTenant] = new TenantQuotaPolicy { TokensPerHour = 10 };
         options.Tenants[OneAtATimeTenant] = new TenantQuotaPolicy { PrincipalConcurrency = 1 };
         using var policy = new QuotaPolicy(new FixedOptionsMonitor<QuotaPolicyOptions>(options), NullLogger<QuotaPolicy>.Instance);
-        await new QuotaPolicySync(Redis.Inspector, policy, new LimitOverrideStore(Redis.Inspector, policy, TimeProvider.System), QuotaPolicyRole.Authority)
+        await new QuotaPolicySync(Redis.Multiplexer, policy, new LimitOverrideStore(Redis.Multiplexer, policy, TimeProvider.System), QuotaPolicyRole.Authority)
             .SyncAsync();
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using McpPlatform.Core;
 using McpPlatform.Quota.Apis;
 using McpPlatform.Quota.Extensions;
+using McpPlatform.Tests.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;

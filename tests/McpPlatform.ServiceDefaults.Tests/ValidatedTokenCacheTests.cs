@@ -1,15 +1,16 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace McpPlatform.Tenancy.Tests;
+namespace McpPlatform.ServiceDefaults.Tests;
 
 public sealed class ValidatedTokenCacheTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private readonly RSA _rsa = RSA.Create(2048);
-    private readonly ManualClock _clock = new(Now);
+    private readonly FakeTimeProvider _clock = new(Now);
     private readonly CountingHandler _inner = new();
 
     public void Dispose() => _rsa.Dispose();
@@ -133,14 +134,5 @@ public sealed class ValidatedTokenCacheTests : IDisposable
             Calls++;
             return _real.ValidateTokenAsync(token, validationParameters);
         }
-    }
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -1,11 +1,10 @@
 using McpPlatform.Core;
-using McpPlatform.Audit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace McpPlatform.McpServer.Tests.Audit;
+namespace McpPlatform.Audit.Tests;
 
 /// <summary>
 /// Graceful shutdown of the emitter side as registered by AddAuditEmitter: what is still queued

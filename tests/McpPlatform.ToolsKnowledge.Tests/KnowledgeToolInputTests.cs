@@ -1,7 +1,7 @@
 using System.Text;
 using McpPlatform.ToolsKnowledge.Services;
 
-namespace McpPlatform.Knowledge.Tests.Tools;
+namespace McpPlatform.ToolsKnowledge.Tests;
 
 /// <summary>The pure parts of tools-knowledge's input handling: invalid-text detection, query normalisation, content hashing.</summary>
 public sealed class KnowledgeToolInputTests

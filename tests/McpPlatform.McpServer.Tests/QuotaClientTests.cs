@@ -10,7 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.Quota.Tests;
+namespace McpPlatform.McpServer.Tests;
 
 /// <summary>The MCP servers' side: <see cref="QuotaClient"/> against the real service pipeline.</summary>
 public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApiHost>
@@ -23,7 +23,7 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
         var identity = new IdentityStub(() => host.Token(PlatformScopes.QuotaAdmit));
         using var tokens = CreateToken(identity);
         var client = new QuotaClient(new HttpClient(host.CreateHandler()) { BaseAddress = new Uri("http://quota/") }, tokens, NullLogger<QuotaClient>.Instance);
-        var tenant = Context(Engines.NewTenant("contoso"));
+        var tenant = Context(NewTenant("contoso"));
 
         for (var i = 0; i < 3; i++)
         {
@@ -43,7 +43,7 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
         var identity = new IdentityStub(() => host.Token(PlatformScopes.QuotaAdmit));
         using var tokens = CreateToken(identity);
         var client = new QuotaClient(new HttpClient(host.CreateHandler()) { BaseAddress = new Uri("http://quota/") }, tokens, NullLogger<QuotaClient>.Instance);
-        var tenant = Context(Engines.NewTenant("contoso"));
+        var tenant = Context(NewTenant("contoso"));
         for (var i = 0; i < QuotaApiHost.TenantCap; i++)
         {
             (await client.AdmitAsync(tenant, "search", QuotaUsage.None, Cancel)).IsGranted.ShouldBeTrue();
@@ -84,6 +84,9 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
 
         admission.Denial!.Code.ShouldBe(ReasonCodes.Unavailable);
     }
+
+    /// <summary>A tenant id of its own per test, so tests sharing the fixture's Redis do not count each other's leases.</summary>
+    private static string NewTenant(string name) => $"{name}-{Guid.NewGuid():N}";
 
     private static TenantContext Context(string tenant) =>
         new(tenant, "contoso-agent", PrincipalTypes.Agent, Guid.NewGuid().ToString("N"), tenant, tenant, tenant);

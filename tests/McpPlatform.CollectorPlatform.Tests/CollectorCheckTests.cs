@@ -3,7 +3,7 @@ using McpPlatform.CollectorPlatform.Ingest;
 using McpPlatform.CollectorPlatform.Otlp;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.ServiceDefaults.Tests;
+namespace McpPlatform.CollectorPlatform.Tests;
 
 /// <summary>collector-platform's defence in depth on records that got past (or never had) the at-source rules.</summary>
 public sealed class CollectorCheckTests

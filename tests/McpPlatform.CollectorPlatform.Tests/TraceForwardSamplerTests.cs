@@ -3,12 +3,13 @@ using McpPlatform.CollectorPlatform.Extensions;
 using McpPlatform.CollectorPlatform.Ingest;
 using McpPlatform.CollectorPlatform.Otlp;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
-namespace McpPlatform.ServiceDefaults.Tests;
+namespace McpPlatform.CollectorPlatform.Tests;
 
 public sealed class TraceForwardSamplerTests
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     private TraceForwardSampler Create(int maxPerSecond) =>
         new(Options.Create(new CollectorPlatformOptions { ForwardMaxTracesPerSecond = maxPerSecond }), _clock);
@@ -107,15 +108,4 @@ public sealed class TraceForwardSamplerTests
 
     private static int SpanCount(ExportTraceServiceRequest request) =>
         request.ResourceSpans.SelectMany(r => r.ScopeSpans).Sum(s => s.Spans.Count);
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
 }

@@ -1,8 +1,7 @@
-using McpPlatform.Audit;
 using McpPlatform.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace McpPlatform.Tenancy.Tests.Audit;
+namespace McpPlatform.Audit.Tests;
 
 /// <summary>The emitter's spool on a real folder: bounded, whole segments only, recovered in order, one owner.</summary>
 public sealed class AuditSpoolTests : IDisposable

@@ -1,19 +1,21 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace McpPlatform.Quota.Tests.Support;
+namespace McpPlatform.Tests.Common;
 
 /// <summary>
-/// A real redis-server (the Debian binary on PATH) on a free loopback port with its own temp
-/// directory, no persistence. Tests may stop and start it to simulate an outage; the port stays
-/// the same so clients reconnect by themselves.
+/// A real redis-server (the binary on PATH) on a free loopback port with its own temp directory,
+/// no persistence. Tests may stop and start it to simulate an outage; the port stays the same so
+/// clients reconnect by themselves. A suite that needs its clients configured like its service's
+/// derives and overrides <see cref="ConnectAsync"/>.
 /// </summary>
-public sealed class RedisServer : IAsyncLifetime
+public class RedisServer : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
-    private readonly string _directory = Directory.CreateTempSubdirectory("quota-redis-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("test-redis-").FullName;
     private Process? _process;
 
     /// <summary>The loopback port.</summary>
@@ -22,14 +24,14 @@ public sealed class RedisServer : IAsyncLifetime
     /// <summary>A connection string for this server.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    /// <summary>A multiplexer shared by the tests of one class (configured like the service's).</summary>
+    /// <summary>A multiplexer shared by the tests of one class (see <see cref="ConnectAsync"/>).</summary>
     public ConnectionMultiplexer Multiplexer { get; private set; } = null!;
 
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
         await StartAsync();
-        Multiplexer = Engine.QuotaRedis.Connect(ConnectionString, new Engine.QuotaRedisOptions());
+        Multiplexer = await ConnectAsync();
     }
 
     /// <summary>Starts redis-server and waits (bounded) until it answers PING.</summary>
@@ -44,7 +46,7 @@ public sealed class RedisServer : IAsyncLifetime
         };
         foreach (var argument in new[]
         {
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--dir", _directory, "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
         })
         {
@@ -115,6 +117,20 @@ public sealed class RedisServer : IAsyncLifetime
     public Task<ConnectionMultiplexer> ConnectAdminAsync() =>
         ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
 
+    /// <summary>Every key in the server (test data sets are small).</summary>
+    /// <returns>The keys.</returns>
+    /// <remarks>Async SCAN: a synchronous one blocks a pool thread on a 2-core machine while tests run in parallel, and timed out.</remarks>
+    public async Task<string[]> KeysAsync()
+    {
+        var keys = new List<string>();
+        await foreach (var key in Multiplexer.GetServer(Multiplexer.GetEndPoints()[0]).KeysAsync(pattern: "*"))
+        {
+            keys.Add(key.ToString());
+        }
+
+        return [.. keys];
+    }
+
     /// <summary>Stops redis-server (an outage as clients see it).</summary>
     /// <returns>A task that completes when the process has exited.</returns>
     public async Task StopAsync()
@@ -145,7 +161,14 @@ public sealed class RedisServer : IAsyncLifetime
         catch (IOException)
         {
         }
+
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>Connects the shared <see cref="Multiplexer"/> once the server answers.</summary>
+    /// <returns>A plain client that allows admin commands and keeps retrying while the server is down.</returns>
+    protected virtual Task<ConnectionMultiplexer> ConnectAsync() =>
+        ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true,abortConnect=false");
 
     private static int FreePort()
     {
