@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpPlatform.Core;
+using McpPlatform.Knowledge.Store;
 
-namespace McpPlatform.ToolsKnowledge.Services;
+namespace McpPlatform.ToolsKnowledge.Middleware;
 
 /// <summary>
 /// Answers a <c>tools/call</c> whose JSON is not valid Unicode text — raw bytes that are not UTF-8,
@@ -12,6 +14,8 @@ namespace McpPlatform.ToolsKnowledge.Services;
 /// to bind such a request and answers a bare JSON-RPC "An error occurred.". Runs after
 /// authentication and authorization, so unauthenticated callers still get 401. The common case
 /// costs one vectorised UTF-8 check and one search for <c>\u</c>; only requests with escapes are parsed.
+/// "Valid text" is <see cref="KnowledgeInputRules"/>' definition, the one the tools and the store apply;
+/// this is the same rule applied before the SDK's JSON binding, which cannot carry invalid text to the tool.
 /// </summary>
 internal sealed class InvalidTextMiddleware(RequestDelegate next)
 {
@@ -58,7 +62,7 @@ internal sealed class InvalidTextMiddleware(RequestDelegate next)
     /// <summary>What is wrong with the body's text, or null when it is valid (or not JSON this check understands: the SDK answers that).</summary>
     internal static string? Problem(ReadOnlySpan<byte> body)
     {
-        if (!System.Text.Unicode.Utf8.IsValid(body))
+        if (!KnowledgeInputRules.IsValidUtf8(body))
         {
             return "body";
         }
@@ -73,16 +77,10 @@ internal sealed class InvalidTextMiddleware(RequestDelegate next)
         {
             while (reader.Read())
             {
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped
+                    && !KnowledgeInputRules.IsValidUnicode(Unescape(reader.ValueSpan)))
                 {
-                    try
-                    {
-                        _ = reader.GetString();
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        return "text";
-                    }
+                    return "text";
                 }
             }
         }
@@ -93,6 +91,47 @@ internal sealed class InvalidTextMiddleware(RequestDelegate next)
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The UTF-16 text of a JSON string's escaped bytes, lone surrogates kept: System.Text.Json
+    /// refuses to unescape those at all (which is why the SDK cannot bind such a request).
+    /// The reader has checked the escape syntax and the bytes are valid UTF-8.
+    /// </summary>
+    private static string Unescape(ReadOnlySpan<byte> escaped)
+    {
+        var text = new StringBuilder(escaped.Length);
+        while (!escaped.IsEmpty)
+        {
+            var backslash = escaped.IndexOf((byte)'\\');
+            if (backslash < 0)
+            {
+                text.Append(Encoding.UTF8.GetString(escaped));
+                break;
+            }
+
+            text.Append(Encoding.UTF8.GetString(escaped[..backslash]));
+            var kind = escaped[backslash + 1];
+            if (kind == (byte)'u')
+            {
+                text.Append((char)ushort.Parse(escaped.Slice(backslash + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                escaped = escaped[(backslash + 6)..];
+                continue;
+            }
+
+            text.Append(kind switch
+            {
+                (byte)'b' => '\b',
+                (byte)'f' => '\f',
+                (byte)'n' => '\n',
+                (byte)'r' => '\r',
+                (byte)'t' => '\t',
+                _ => (char)kind,
+            });
+            escaped = escaped[(backslash + 2)..];
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The JSON-RPC id of the request, read leniently (invalid sequences replaced) so the error can answer it.</summary>
