@@ -6,7 +6,9 @@ using McpPlatform.McpServer.Hosting;
 using McpPlatform.Quota.Engine;
 using McpPlatform.ServiceClients;
 using McpPlatform.ToolsKnowledge.Apis;
+using McpPlatform.ToolsKnowledge.Downstream;
 using McpPlatform.ToolsKnowledge.Middleware;
+using McpPlatform.ToolsKnowledge.Onboarding;
 using McpPlatform.ToolsKnowledge.Services;
 using McpPlatform.ToolsKnowledge.Tools;
 

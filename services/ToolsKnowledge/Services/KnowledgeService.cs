@@ -7,6 +7,7 @@ using McpPlatform.Knowledge.Chunking;
 using McpPlatform.Knowledge.Store;
 using McpPlatform.McpServer.Caching;
 using McpPlatform.McpServer.Quota;
+using McpPlatform.ToolsKnowledge.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -341,17 +342,3 @@ public sealed partial class KnowledgeService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Search cache invalidation did not reach Redis; cached searches may be served for up to {Ttl}.")]
     private static partial void LogInvalidationFailed(ILogger logger, Exception exception, TimeSpan ttl);
 }
-
-/// <summary>What identifies a cached search within a tenant.</summary>
-/// <param name="Q">Normalised query.</param>
-/// <param name="K">topK.</param>
-/// <param name="F">Filter pairs.</param>
-internal sealed record SearchKey(string Q, int K, List<string[]> F);
-
-/// <summary>The canonical form hashed into a document's content hash.</summary>
-internal sealed record HashedContent(string Title, string Text, string? SourceUrl, List<string[]> Metadata);
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(SearchKey))]
-[System.Text.Json.Serialization.JsonSerializable(typeof(HashedContent))]
-internal sealed partial class KnowledgeJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,6 +1,7 @@
 using McpPlatform.Core;
+using McpPlatform.ToolsKnowledge.Models;
 
-namespace McpPlatform.ToolsKnowledge.Services;
+namespace McpPlatform.ToolsKnowledge.Onboarding;
 
 /// <summary>
 /// The demo knowledge seeded in Development: the same topics for <c>contoso</c> and

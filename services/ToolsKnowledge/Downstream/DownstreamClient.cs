@@ -3,14 +3,7 @@ using McpPlatform.Core;
 using McpPlatform.ServiceClients;
 using Microsoft.Extensions.Options;
 
-namespace McpPlatform.ToolsKnowledge.Services;
-
-/// <summary>Where the downstream API is, as an audience (configuration section <c>Downstream</c>).</summary>
-public sealed class DownstreamOptions
-{
-    /// <summary>The downstream API's resource identifier (token audience).</summary>
-    public string Audience { get; set; } = PlatformServices.Downstream.LocalOrigin;
-}
+namespace McpPlatform.ToolsKnowledge.Downstream;
 
 /// <summary>Calls the sample downstream API with an exchanged token, never the caller's own.</summary>
 public sealed class DownstreamClient(HttpClient http, TokenExchangeClient exchange, IOptions<DownstreamOptions> options)
