@@ -25,36 +25,3 @@ public static class PlatformTaxonomy
     /// <summary>Every class above: what the platform pipeline's redactor erases.</summary>
     public static DataClassificationSet All { get; } = new(TenantIdentity, Content, Secret);
 }
-
-/// <summary>Marks a log parameter or property as <see cref="PlatformTaxonomy.TenantIdentity"/>.</summary>
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter | AttributeTargets.ReturnValue, AllowMultiple = true)]
-public sealed class TenantIdentityAttribute : DataClassificationAttribute
-{
-    /// <summary>Classifies the target as tenant-identifying.</summary>
-    public TenantIdentityAttribute()
-        : base(PlatformTaxonomy.TenantIdentity)
-    {
-    }
-}
-
-/// <summary>Marks a log parameter or property as <see cref="PlatformTaxonomy.Content"/>.</summary>
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter | AttributeTargets.ReturnValue, AllowMultiple = true)]
-public sealed class TenantContentAttribute : DataClassificationAttribute
-{
-    /// <summary>Classifies the target as tenant content.</summary>
-    public TenantContentAttribute()
-        : base(PlatformTaxonomy.Content)
-    {
-    }
-}
-
-/// <summary>Marks a log parameter or property as <see cref="PlatformTaxonomy.Secret"/>.</summary>
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter | AttributeTargets.ReturnValue, AllowMultiple = true)]
-public sealed class SecretAttribute : DataClassificationAttribute
-{
-    /// <summary>Classifies the target as a secret.</summary>
-    public SecretAttribute()
-        : base(PlatformTaxonomy.Secret)
-    {
-    }
-}

@@ -7,6 +7,7 @@ builder.AddToolsKnowledgeServices();
 var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseInvalidTextAnswers();
 app.MapDefaultEndpoints();
 app.MapToolsKnowledge();
 app.Run();

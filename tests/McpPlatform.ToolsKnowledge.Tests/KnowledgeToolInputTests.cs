@@ -1,4 +1,5 @@
 using System.Text;
+using McpPlatform.ToolsKnowledge.Middleware;
 using McpPlatform.ToolsKnowledge.Services;
 
 namespace McpPlatform.ToolsKnowledge.Tests;

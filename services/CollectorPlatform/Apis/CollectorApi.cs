@@ -3,12 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.CollectorPlatform.Apis;
 
-/// <summary>Findings of the tenant-free check, per emitting service.</summary>
-/// <param name="Total">Findings since start.</param>
-/// <param name="Counts">Per service, signal and kind.</param>
-/// <param name="Recent">The most recent ones, newest first.</param>
-public sealed record FindingsReport(long Total, IReadOnlyList<FindingCount> Counts, IReadOnlyList<Finding> Recent);
-
 /// <summary>
 /// Operator views of the platform pipeline. Everything here is tenant-free by construction (findings
 /// hold keys and kinds, never values), the same exposure as the dashboard itself.

@@ -1,9 +1,7 @@
 using System.IO.Compression;
 using Google.Protobuf;
-using McpPlatform.CollectorPlatform.Extensions;
 using McpPlatform.CollectorPlatform.Ingest;
 using McpPlatform.CollectorPlatform.Otlp;
-using Microsoft.Extensions.Options;
 
 namespace McpPlatform.CollectorPlatform.Apis;
 
@@ -140,13 +138,3 @@ public static class OtlpIngestApi
 
     private sealed class PayloadTooLargeException : Exception;
 }
-
-/// <summary>What the receivers use, resolved once per request.</summary>
-public sealed record IngestServices(
-    IOptions<CollectorPlatformOptions> Options,
-    TenantFreeChecker Checker,
-    FindingsStore Findings,
-    ToolCallStats Stats,
-    ReceivedStore Received,
-    DashboardForwarder Forwarder,
-    TraceForwardSampler Sampler);

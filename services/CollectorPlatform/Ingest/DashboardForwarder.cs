@@ -136,10 +136,3 @@ public sealed partial class DashboardForwarder : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Forwarding to the dashboard works again.")]
     private static partial void LogForwardRecovered(ILogger logger);
 }
-
-/// <summary>OTLP/HTTP media types.</summary>
-public static class OtlpMedia
-{
-    /// <summary>Binary protobuf, the only encoding collector-platform accepts (docs/decisions/007).</summary>
-    public const string Protobuf = "application/x-protobuf";
-}

@@ -5,9 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace McpPlatform.CollectorPlatform.Ingest;
 
-/// <summary>One batch as it arrived, before the collector's checks: what a service's own pipeline exported.</summary>
-public sealed record ReceivedBatch(DateTimeOffset At, string Signal, string Service, string Json);
-
 /// <summary>
 /// The last <see cref="CollectorPlatformOptions.ReceivedBufferSize"/> batches as received, kept only
 /// when configured (the AppHost does in Development): it is how the canary test sees exactly what

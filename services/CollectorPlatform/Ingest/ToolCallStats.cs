@@ -4,9 +4,6 @@ using McpPlatform.ServiceDefaults.Telemetry;
 
 namespace McpPlatform.CollectorPlatform.Ingest;
 
-/// <summary>Calls, errors, denials and latency of one tool on one service.</summary>
-public sealed record ToolCallSummary(string Service, string Tool, long Calls, long Errors, long Denied, double P50Ms, double P95Ms, double P99Ms);
-
 /// <summary>
 /// Per-tool platform metrics, aggregated from what every MCP server counts at the source
 /// (<c>mcpplatform.tool.calls</c> by tool and outcome, <c>mcpplatform.tool.duration</c> by tool;

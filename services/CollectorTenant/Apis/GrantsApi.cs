@@ -9,18 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace McpPlatform.CollectorTenant.Apis;
 
-/// <summary>An operator's request for access to one tenant's records linked to one platform trace.</summary>
-/// <param name="TenantId">The tenant.</param>
-/// <param name="Reason">Why (10-1000 characters); the tenant reads it in its trail.</param>
-/// <param name="TraceId">The platform trace id (32 lowercase hex) under investigation.</param>
-/// <param name="DurationSeconds">How long the grant lasts once approved.</param>
-public sealed record GrantRequest(string? TenantId, string? Reason, string? TraceId, int DurationSeconds);
-
-/// <summary>The records a grant shows, with the grant.</summary>
-/// <param name="Grant">The grant used.</param>
-/// <param name="Records">The tenant's tool-call records with the grant's trace id.</param>
-public sealed record GrantRecords(AuditGrant Grant, IReadOnlyList<AuditRecord> Records);
-
 /// <summary>The cross-pipeline join for incident response: <c>/v1/grants</c>.</summary>
 public static partial class GrantsApi
 {

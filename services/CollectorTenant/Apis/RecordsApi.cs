@@ -8,11 +8,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.CollectorTenant.Apis;
 
-/// <summary>A page of a tenant's trail.</summary>
-/// <param name="Records">Newest first.</param>
-/// <param name="Next">Pass as <c>cursor</c> for the next page; null on the last.</param>
-public sealed record RecordsPage(IReadOnlyList<AuditRecord> Records, string? Next);
-
 /// <summary>The tenant's read API: <c>GET /v1/records</c>.</summary>
 public static class RecordsApi
 {

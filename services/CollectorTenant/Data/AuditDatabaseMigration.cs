@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace McpPlatform.CollectorTenant.Data;
@@ -134,18 +132,4 @@ internal sealed partial class AuditDatabaseMigration(IConfiguration configuratio
 
     [GeneratedRegex("^[A-Za-z0-9!#%&()*+,./:;<=>?@^_{|}~-]{12,128}$")]
     private static partial Regex PasswordShape();
-}
-
-/// <summary>Registration of the audit database's migration step.</summary>
-public static class AuditDatabaseMigrationExtensions
-{
-    /// <summary>Registers the audit database step with the db-migrator (reads <c>Audit:AppPassword</c>).</summary>
-    /// <param name="builder">The migrator's host builder.</param>
-    /// <returns>The same builder.</returns>
-    public static IHostApplicationBuilder AddAuditDatabaseMigration(this IHostApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<IDatabaseMigration, AuditDatabaseMigration>();
-        return builder;
-    }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-using McpPlatform.CollectorTenant.Apis;
 using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
 using Npgsql;
@@ -74,12 +72,3 @@ public static class CollectorTenantExtensions
         return app;
     }
 }
-
-/// <summary>JSON of the collector's own API shapes.</summary>
-[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(RecordsPage))]
-[JsonSerializable(typeof(GrantRequest))]
-[JsonSerializable(typeof(AuditGrant))]
-[JsonSerializable(typeof(GrantRecords))]
-[JsonSerializable(typeof(RejectedRecord[]))]
-internal sealed partial class CollectorJsonContext : JsonSerializerContext;

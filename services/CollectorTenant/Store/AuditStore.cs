@@ -6,26 +6,6 @@ using NpgsqlTypes;
 
 namespace McpPlatform.CollectorTenant.Store;
 
-/// <summary>What a reader asks for: every filter optional, newest first, keyset paging.</summary>
-public sealed record AuditQuery(
-    string? PrincipalId = null,
-    string? InvocationId = null,
-    string? Tool = null,
-    string? Outcome = null,
-    string? Kind = null,
-    string? TraceId = null,
-    string? AuditPartition = null,
-    DateTimeOffset? From = null,
-    DateTimeOffset? To = null,
-    AuditCursor? After = null,
-    int Limit = 100);
-
-/// <summary>Position after the last record of a page (its time and id).</summary>
-public sealed record AuditCursor(DateTimeOffset OccurredAt, Guid Id);
-
-/// <summary>One page of records and where the next starts.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditRecord> Records, AuditCursor? Next);
-
 /// <summary>
 /// The audit database as the collector's app role sees it. Every read and write of
 /// <c>audit.records</c> runs in a transaction that first sets <c>app.tenant</c> with

@@ -1,44 +1,9 @@
-using System.Collections.Concurrent;
 using McpPlatform.Core;
 using McpPlatform.Downstream.Extensions;
 using McpPlatform.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.Downstream.Apis;
-
-/// <summary>What the downstream API saw of one call: who, on whose behalf, for which invocation.</summary>
-/// <param name="TenantId">The tenant the call was made for.</param>
-/// <param name="Subject">The original principal.</param>
-/// <param name="PrincipalType">user or agent.</param>
-/// <param name="InvocationId">The tool invocation.</param>
-/// <param name="Actor">The MCP server that acted (act.sub).</param>
-/// <param name="Message">The echoed message.</param>
-/// <param name="ReceivedAt">When the call arrived.</param>
-public sealed record EchoRecord(
-    string TenantId, string Subject, string PrincipalType, string InvocationId, string Actor, string Message, DateTimeOffset ReceivedAt);
-
-/// <summary>The echo request body.</summary>
-/// <param name="Message">Text to echo.</param>
-public sealed record EchoRequest(string? Message);
-
-/// <summary>Recent calls per tenant, bounded: a sample's memory, not an audit store.</summary>
-public sealed class CallLog
-{
-    private const int PerTenant = 100;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<EchoRecord>> _byTenant = new(StringComparer.Ordinal);
-
-    public void Add(EchoRecord record)
-    {
-        var queue = _byTenant.GetOrAdd(record.TenantId, _ => new ConcurrentQueue<EchoRecord>());
-        queue.Enqueue(record);
-        while (queue.Count > PerTenant && queue.TryDequeue(out _))
-        {
-        }
-    }
-
-    public IReadOnlyList<EchoRecord> For(string tenantId) =>
-        _byTenant.TryGetValue(tenantId, out var queue) ? [.. queue.Reverse()] : [];
-}
 
 /// <summary>The sample API's endpoints.</summary>
 public static partial class EchoApi

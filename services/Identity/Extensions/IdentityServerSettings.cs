@@ -23,13 +23,3 @@ public sealed class IdentityServerSettings
     /// <summary>PKCS#12 file with the key that encrypts codes and refresh tokens (required outside Development).</summary>
     public CertificateSettings EncryptionCertificate { get; set; } = new();
 }
-
-/// <summary>Where a certificate is loaded from.</summary>
-public sealed class CertificateSettings
-{
-    public string? Path { get; set; }
-
-    public string? Password { get; set; }
-
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(Path);
-}

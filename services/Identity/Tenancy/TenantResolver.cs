@@ -2,15 +2,6 @@ using McpPlatform.Core;
 
 namespace McpPlatform.Identity.Tenancy;
 
-/// <summary>What the directory knows about a principal when a token is issued.</summary>
-/// <param name="PrincipalType"><see cref="PrincipalTypes.User"/> or <see cref="PrincipalTypes.Agent"/>.</param>
-/// <param name="PrincipalId">The user id or the agent's client id (the token's <c>sub</c>).</param>
-/// <param name="OrganisationId">The organisation (directory tenant) the principal belongs to, if any.</param>
-public sealed record PrincipalFacts(string PrincipalType, string PrincipalId, string? OrganisationId);
-
-/// <summary>The tenant claim and the three partition claims of a token.</summary>
-public sealed record TenantClaims(string TenantId, string DataPartition, string QuotaPartition, string AuditPartition);
-
 /// <summary>
 /// Maps a principal to <c>tenant_id</c> and the partition claims under a tenancy setting
 /// (docs/tenancy.md). Pure: the same facts and setting always give the same claims.

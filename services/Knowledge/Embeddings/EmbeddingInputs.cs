@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace McpPlatform.Knowledge.Embeddings;
 
 /// <summary>The input rules every provider enforces before any work: no null, empty or over-long input.</summary>
@@ -40,13 +38,4 @@ internal static class EmbeddingInputs
                 $"Input {index} is {value.Length} characters; at most {maxCharacters} are embedded at once (chunk longer text first).", nameof(value));
         }
     }
-}
-
-/// <summary>Applies <see cref="EmbeddingInputs"/> in front of a provider that does not (the OpenAI-compatible one).</summary>
-internal sealed class ValidatingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, KnowledgeEmbeddingsOptions options)
-    : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
-{
-    public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-        IEnumerable<string> values, EmbeddingGenerationOptions? generationOptions = null, CancellationToken cancellationToken = default) =>
-        base.GenerateAsync(EmbeddingInputs.Validate(values, options.MaxInputCharacters, options.MaxInputsPerCall), generationOptions, cancellationToken);
 }

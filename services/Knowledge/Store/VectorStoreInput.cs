@@ -2,15 +2,15 @@ using System.Buffers.Text;
 using System.Collections.ObjectModel;
 using System.Numerics.Tensors;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace McpPlatform.Knowledge.Store;
 
 /// <summary>
-/// The one place input is checked, so both providers reject exactly the same things with the same
-/// messages, before anything is written. Messages name the argument, never echo its value.
+/// Where both providers check their input, so they reject exactly the same things with the same
+/// messages before anything is written: text and metadata by <see cref="KnowledgeInputRules"/>
+/// (the rules the tools apply too), vectors, result sizes and cursors here.
 /// </summary>
-internal static partial class VectorStoreInput
+internal static class VectorStoreInput
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -30,62 +30,34 @@ internal static partial class VectorStoreInput
     {
         ArgumentNullException.ThrowIfNull(document);
         var id = DocumentId(document.DocumentId, nameof(document));
-        var title = Text(document.Title, "title", VectorStoreLimits.MaxTitleLength, allowEmpty: false);
-        var source = document.SourceUrl is null ? null : Text(document.SourceUrl, "source URL", VectorStoreLimits.MaxSourceUrlLength, allowEmpty: false);
-        var hash = document.ContentHash is null ? null : Text(document.ContentHash, "content hash", VectorStoreLimits.MaxContentHashLength, allowEmpty: false);
-        var metadata = Metadata(document.Metadata);
+        Check(KnowledgeInputRules.Title(document.Title), nameof(document));
+        Check(KnowledgeInputRules.SourceUrl(document.SourceUrl), nameof(document));
+        Check(KnowledgeInputRules.ContentHash(document.ContentHash), nameof(document));
+        Check(KnowledgeInputRules.Metadata(document.Metadata), nameof(document));
         var chunks = document.Chunks ?? throw new ArgumentException("The document has no chunk list.", nameof(document));
         if (chunks.Count == 0)
         {
             throw new ArgumentException("A document needs at least one chunk.", nameof(document));
         }
 
-        if (chunks.Count > VectorStoreLimits.MaxChunksPerDocument)
-        {
-            throw new ArgumentException($"A document has at most {VectorStoreLimits.MaxChunksPerDocument} chunks; this one has {chunks.Count}.", nameof(document));
-        }
-
+        Check(KnowledgeInputRules.ChunkCount(chunks.Count), nameof(document));
         var texts = new string[chunks.Count];
         var vectors = new float[chunks.Count][];
         for (var i = 0; i < chunks.Count; i++)
         {
             var chunk = chunks[i] ?? throw new ArgumentException($"Chunk {i} is null.", nameof(document));
-            var text = chunk.Text ?? throw new ArgumentException($"Chunk {i} has no text.", nameof(document));
-            if (text.Length == 0 || string.IsNullOrWhiteSpace(text))
-            {
-                throw new ArgumentException($"Chunk {i} text is empty.", nameof(document));
-            }
-
-            int bytes;
-            try
-            {
-                bytes = StrictUtf8.GetByteCount(text);
-            }
-            catch (EncoderFallbackException)
-            {
-                throw new ArgumentException($"Chunk {i} text is not valid Unicode (unpaired surrogate).", nameof(document));
-            }
-
-            if (bytes > VectorStoreLimits.MaxChunkTextBytes)
-            {
-                throw new ArgumentException($"Chunk {i} text is {bytes} UTF-8 bytes; at most {VectorStoreLimits.MaxChunkTextBytes} are allowed per chunk.", nameof(document));
-            }
-
-            texts[i] = text;
+            Check(KnowledgeInputRules.ChunkText(i, chunk.Text), nameof(document));
+            texts[i] = chunk.Text;
             vectors[i] = NormalisedVector(chunk.Vector.Span, dimensions, $"chunk {i} vector", nameof(document));
         }
 
-        return new ValidDocument(id, title, source, metadata, hash, texts, vectors);
+        return new ValidDocument(id, document.Title, document.SourceUrl, Metadata(document.Metadata), document.ContentHash, texts, vectors);
     }
 
     public static string DocumentId(string? documentId, string parameterName = "documentId")
     {
-        if (documentId is null)
-        {
-            throw new ArgumentNullException(parameterName, "The document id is required.");
-        }
-
-        return Text(documentId, "document id", VectorStoreLimits.MaxDocumentIdLength, allowEmpty: false, parameterName);
+        Check(KnowledgeInputRules.DocumentId(documentId), parameterName);
+        return documentId!;
     }
 
     public static int TopK(int topK)
@@ -113,24 +85,8 @@ internal static partial class VectorStoreInput
 
     public static IReadOnlyList<KeyValuePair<string, string>> Filter(IReadOnlyDictionary<string, string>? filter)
     {
-        if (filter is null || filter.Count == 0)
-        {
-            return [];
-        }
-
-        if (filter.Count > VectorStoreLimits.MaxFilterEntries)
-        {
-            throw new ArgumentException($"A filter has at most {VectorStoreLimits.MaxFilterEntries} key=value pairs.", nameof(filter));
-        }
-
-        var pairs = new List<KeyValuePair<string, string>>(filter.Count);
-        foreach (var (key, value) in filter)
-        {
-            MetadataKey(key, nameof(filter));
-            pairs.Add(new(key, Text(value, "filter value", VectorStoreLimits.MaxMetadataValueLength, allowEmpty: true, nameof(filter))));
-        }
-
-        return pairs;
+        Check(KnowledgeInputRules.Filter(filter), nameof(filter));
+        return filter is null ? [] : [.. filter];
     }
 
     /// <summary>Cursors are base64url of provider-specific text, so a caller cannot mistake them for ids.</summary>
@@ -153,75 +109,19 @@ internal static partial class VectorStoreInput
         }
     }
 
-    private static IReadOnlyDictionary<string, string> Metadata(IReadOnlyDictionary<string, string>? metadata)
+    // A copy: the caller's dictionary may change after the call.
+    private static IReadOnlyDictionary<string, string> Metadata(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is null || metadata.Count == 0
+            ? EmptyMetadata
+            : new ReadOnlyDictionary<string, string>(metadata.ToDictionary(StringComparer.Ordinal));
+
+    // The rules are KnowledgeInputRules, shared with the tools; the store throws what they find.
+    private static void Check(KnowledgeInputError? error, string parameterName)
     {
-        if (metadata is null || metadata.Count == 0)
+        if (error is not null)
         {
-            return EmptyMetadata;
+            throw new ArgumentException(error.Message, parameterName);
         }
-
-        if (metadata.Count > VectorStoreLimits.MaxMetadataEntries)
-        {
-            throw new ArgumentException($"A document has at most {VectorStoreLimits.MaxMetadataEntries} metadata entries.", nameof(metadata));
-        }
-
-        var copy = new Dictionary<string, string>(metadata.Count, StringComparer.Ordinal);
-        foreach (var (key, value) in metadata)
-        {
-            MetadataKey(key, nameof(metadata));
-            copy[key] = Text(value, "metadata value", VectorStoreLimits.MaxMetadataValueLength, allowEmpty: true, nameof(metadata));
-        }
-
-        return new ReadOnlyDictionary<string, string>(copy);
-    }
-
-    // Keys become Qdrant payload paths (meta.<key>): no dots, brackets or quotes, so a key can
-    // never reach a field outside the document's own metadata.
-    private static void MetadataKey(string? key, string parameterName)
-    {
-        if (key is null || !MetadataKeyShape().IsMatch(key))
-        {
-            throw new ArgumentException(
-                $"Metadata keys are 1-{VectorStoreLimits.MaxMetadataKeyLength} characters of letters, digits, '_' or '-'.", parameterName);
-        }
-    }
-
-    private static string Text(string? value, string what, int maxLength, bool allowEmpty, string? parameterName = null)
-    {
-        parameterName ??= what;
-        if (value is null)
-        {
-            throw new ArgumentNullException(parameterName, $"The {what} is required.");
-        }
-
-        if (!allowEmpty && string.IsNullOrWhiteSpace(value))
-        {
-            throw new ArgumentException($"The {what} is empty.", parameterName);
-        }
-
-        if (value.Length > maxLength)
-        {
-            throw new ArgumentException($"The {what} is {value.Length} characters; at most {maxLength} are allowed.", parameterName);
-        }
-
-        foreach (var c in value)
-        {
-            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
-            {
-                throw new ArgumentException($"The {what} contains a control character.", parameterName);
-            }
-        }
-
-        try
-        {
-            StrictUtf8.GetByteCount(value);
-        }
-        catch (EncoderFallbackException)
-        {
-            throw new ArgumentException($"The {what} is not valid Unicode (unpaired surrogate).", parameterName);
-        }
-
-        return value;
     }
 
     private static float[] NormalisedVector(ReadOnlySpan<float> vector, int dimensions, string what, string parameterName)
@@ -257,6 +157,4 @@ internal static partial class VectorStoreInput
         return normalised;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex MetadataKeyShape();
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using McpPlatform.Core;
 using McpPlatform.Core.Quota;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace McpPlatform.Quota.Engine;
 
@@ -110,14 +109,4 @@ public sealed class InProcessQuotaAdmission(QuotaEngine engine, QuotaPolicy poli
 
         public StrongBox<int> Partition { get; } = partition;
     }
-}
-
-/// <summary>Ready once the quota service's policy has arrived; until then every call is denied.</summary>
-public sealed class QuotaPolicyReadinessCheck(QuotaPolicy policy) : IHealthCheck
-{
-    /// <inheritdoc />
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(policy.IsLoaded
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The quota policy has not been received from Redis yet; calls are denied with quota.unavailable."));
 }

@@ -6,66 +6,6 @@ using StackExchange.Redis;
 
 namespace McpPlatform.Quota.Engine;
 
-/// <summary>One admission to decide, already validated (the quota API's AdmissionValidation, or <see cref="InProcessQuotaAdmission"/>).</summary>
-/// <param name="TenantId">The tenant (selects the policy).</param>
-/// <param name="PrincipalId">The principal (per-principal caps and rate).</param>
-/// <param name="Partition">The quota partition (budgets, partition caps and rate).</param>
-/// <param name="Tool">The tool.</param>
-/// <param name="Tokens">Estimated tokens.</param>
-/// <param name="CostMicros">Estimated cost in micro-units.</param>
-public readonly record struct AdmissionInput(string TenantId, string PrincipalId, string Partition, string Tool, long Tokens, long CostMicros);
-
-/// <summary>Usage of one partition now, with the limits that apply.</summary>
-/// <param name="TenantId">The tenant whose policy applies.</param>
-/// <param name="Partition">The quota partition.</param>
-/// <param name="At">When it was read.</param>
-/// <param name="Tier">The tenant's tier.</param>
-/// <param name="Concurrency">Calls in flight.</param>
-/// <param name="TokensHour">Tokens this UTC hour.</param>
-/// <param name="TokensDay">Tokens this UTC day.</param>
-/// <param name="CostHour">Cost this UTC hour.</param>
-/// <param name="CostDay">Cost this UTC day.</param>
-public sealed record UsageReport(
-    string TenantId, string Partition, DateTimeOffset At, string Tier,
-    ConcurrencyUsage Concurrency, BudgetUsage TokensHour, BudgetUsage TokensDay, BudgetUsage CostHour, BudgetUsage CostDay);
-
-/// <summary>Calls in flight against a cap.</summary>
-/// <param name="InFlight">Leases held now.</param>
-/// <param name="Limit">The cap; null when unlimited.</param>
-public sealed record ConcurrencyUsage(long InFlight, long? Limit);
-
-/// <summary>One budget window.</summary>
-/// <param name="Used">Reserved and settled so far.</param>
-/// <param name="Limit">The budget; null when unlimited.</param>
-/// <param name="Remaining">What is left (never negative); null when unlimited.</param>
-/// <param name="ResetsAt">When the window rolls over.</param>
-public sealed record BudgetUsage(decimal Used, decimal? Limit, decimal? Remaining, DateTimeOffset ResetsAt)
-{
-    internal static BudgetUsage Of(decimal used, decimal? limit, DateTimeOffset resetsAt) =>
-        new(used, limit, limit is { } l ? Math.Max(0, l - used) : null, resetsAt);
-}
-
-/// <summary>The engine's answer to one admission: a lease or a denial.</summary>
-/// <param name="Lease">The lease when granted.</param>
-/// <param name="ExpiresAt">When the lease's slot returns by itself (when granted).</param>
-/// <param name="Denial">Why not, when denied.</param>
-/// <param name="Degraded">Granted without checking: state unreachable and the tier fails open.</param>
-public readonly record struct EngineDecision(LeaseHandle? Lease, DateTimeOffset ExpiresAt, QuotaDenial? Denial, bool Degraded)
-{
-    /// <summary>True when a lease was granted.</summary>
-    public bool Granted => Lease is not null;
-
-    /// <summary>The decision as the HTTP API's response.</summary>
-    /// <returns>The wire form.</returns>
-    public AdmitResponse ToResponse() =>
-        Lease is { } lease ? new AdmitResponse(true, lease.Id, ExpiresAt, null, Degraded) : new AdmitResponse(false, null, null, Denial);
-}
-
-/// <summary>Quota state could not be read or written in time.</summary>
-/// <param name="message">What failed.</param>
-/// <param name="inner">The Redis failure.</param>
-public sealed class QuotaUnavailableException(string message, Exception inner) : Exception(message, inner);
-
 /// <summary>
 /// The admission engine: one <c>EVALSHA</c> per admit and one per release, every check inside
 /// the script. Redis failures never escape <see cref="AdmitAsync"/>: they become

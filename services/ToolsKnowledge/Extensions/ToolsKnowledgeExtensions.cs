@@ -6,6 +6,9 @@ using McpPlatform.McpServer.Hosting;
 using McpPlatform.Quota.Engine;
 using McpPlatform.ServiceClients;
 using McpPlatform.ToolsKnowledge.Apis;
+using McpPlatform.ToolsKnowledge.Downstream;
+using McpPlatform.ToolsKnowledge.Middleware;
+using McpPlatform.ToolsKnowledge.Onboarding;
 using McpPlatform.ToolsKnowledge.Services;
 using McpPlatform.ToolsKnowledge.Tools;
 
@@ -75,6 +78,20 @@ public static class ToolsKnowledgeExtensions
     }
 
     /// <summary>
+    /// Answers MCP requests whose JSON is not valid Unicode text with a <c>request.invalid_text</c>
+    /// tool error (<see cref="InvalidTextMiddleware"/>) before the SDK fails to bind them. Call it
+    /// after authentication and authorization, so unauthenticated callers still get 401.
+    /// </summary>
+    /// <param name="app">The built application.</param>
+    /// <returns>The same application.</returns>
+    public static WebApplication UseInvalidTextAnswers(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.Equals(McpConventions.Path, StringComparison.Ordinal),
+            mcp => mcp.UseMiddleware<InvalidTextMiddleware>());
+        return app;
+    }
+
+    /// <summary>
     /// Maps the MCP endpoint with the knowledge tools' request body limit (so an oversized document
     /// is answered by the tool with a reason code, not by Kestrel with 413) and the operator export API.
     /// </summary>
@@ -84,9 +101,6 @@ public static class ToolsKnowledgeExtensions
     {
         var limits = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KnowledgeToolOptions>>().Value;
         app.MapPlatformMcp().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(limits.MaxRequestBodyBytes));
-        // After authentication and authorization (Program.cs), before the MCP endpoint.
-        app.UseWhen(context => context.Request.Path.Equals(McpConventions.Path, StringComparison.Ordinal),
-            mcp => mcp.UseMiddleware<InvalidTextMiddleware>());
         app.MapKnowledgeExportApi();
         return app;
     }

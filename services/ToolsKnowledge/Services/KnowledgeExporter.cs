@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using McpPlatform.Core;
 using McpPlatform.Knowledge.Store;
+using McpPlatform.ToolsKnowledge.Models;
 
 namespace McpPlatform.ToolsKnowledge.Services;
 

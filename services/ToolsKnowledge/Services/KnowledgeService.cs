@@ -7,6 +7,7 @@ using McpPlatform.Knowledge.Chunking;
 using McpPlatform.Knowledge.Store;
 using McpPlatform.McpServer.Caching;
 using McpPlatform.McpServer.Quota;
+using McpPlatform.ToolsKnowledge.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +36,6 @@ public sealed partial class KnowledgeService(
     public const string EmbeddingCachePurpose = "embedding";
 
     private const int ListPageSize = 50;
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     private readonly KnowledgeToolOptions _options = options.Value;
 
@@ -53,24 +53,17 @@ public sealed partial class KnowledgeService(
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(request);
-        var title = RequireText(request.Title, "title", VectorStoreLimits.MaxTitleLength);
-        var text = request.Text;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            throw Invalid("text is required and must not be empty.");
-        }
-
-        // Size first: a 50 MB text is refused without scanning it.
-        if (text.Length > _options.MaxDocumentCharacters)
-        {
-            throw new KnowledgeToolException(ToolErrorCodes.DocumentTooLarge,
-                $"text is {text.Length:N0} characters; at most {_options.MaxDocumentCharacters:N0} are accepted per document. Split it into several documents.");
-        }
-
-        RequireValidUnicode(text, "text");
-        var documentId = request.DocumentId is null ? DerivedDocumentId(title) : RequireText(request.DocumentId, "documentId", VectorStoreLimits.MaxDocumentIdLength);
-        var sourceUrl = request.SourceUrl is null ? null : RequireSourceUrl(request.SourceUrl);
-        var metadata = RequireMetadata(request.Metadata);
+        // The knowledge input rules, in argument order; the store applies them again before it writes.
+        Require(KnowledgeInputRules.Title(request.Title));
+        Require(KnowledgeInputRules.DocumentText(request.Text, _options.MaxDocumentCharacters));
+        Require(request.DocumentId is null ? null : KnowledgeInputRules.DocumentId(request.DocumentId));
+        Require(KnowledgeInputRules.SourceUrl(request.SourceUrl));
+        Require(KnowledgeInputRules.Metadata(request.Metadata));
+        var title = request.Title!;
+        var text = request.Text!;
+        var documentId = request.DocumentId ?? DerivedDocumentId(title);
+        var sourceUrl = request.SourceUrl;
+        var metadata = request.Metadata is { Count: > 0 } ? request.Metadata : null;
         var contentHash = ContentHash(title, text, sourceUrl, metadata);
 
         await using var scope = await OpenAsync(tenant, cancellationToken);
@@ -90,11 +83,7 @@ public sealed partial class KnowledgeService(
             throw Invalid($"text cannot be chunked: {exception.Message}");
         }
 
-        if (pieces.Count > VectorStoreLimits.MaxChunksPerDocument)
-        {
-            throw new KnowledgeToolException(ToolErrorCodes.DocumentTooLarge,
-                $"text makes {pieces.Count:N0} chunks; at most {VectorStoreLimits.MaxChunksPerDocument:N0} are stored per document. Split it into several documents.");
-        }
+        Require(KnowledgeInputRules.ChunkCount(pieces.Count));
 
         var (vectors, tokens) = await EmbedAsync(pieces.Select(piece => piece.Text).ToList(), cancellationToken);
         var chunks = new KnowledgeChunk[pieces.Count];
@@ -125,26 +114,17 @@ public sealed partial class KnowledgeService(
         TenantContext tenant, string? query, int topK, IReadOnlyDictionary<string, string>? filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        if (string.IsNullOrWhiteSpace(query))
-        {
-            throw Invalid("query is required and must not be empty.");
-        }
-
-        if (query.Length > _options.MaxQueryCharacters)
-        {
-            throw Invalid($"query is {query.Length:N0} characters; at most {_options.MaxQueryCharacters:N0} are accepted.");
-        }
-
-        RequireValidUnicode(query, "query");
+        Require(KnowledgeInputRules.Query(query, _options.MaxQueryCharacters));
         if (topK < 1 || topK > _options.MaxTopK)
         {
             throw Invalid($"topK must be between 1 and {_options.MaxTopK}; it was {topK}.");
         }
 
-        var normalized = NormalizeQuery(query);
-        var filterPairs = RequireFilter(filter);
+        Require(KnowledgeInputRules.Filter(filter));
+        var normalized = NormalizeQuery(query!);
+        var filterPairs = filter is { Count: > 0 } ? filter : null;
         var cache = caches.ForTenant(tenant);
-        var key = JsonSerializer.Serialize(new SearchKey(normalized, topK, Sorted(filterPairs)), KnowledgeJson.Default.SearchKey);
+        var key = JsonSerializer.Serialize(new SearchKey(normalized, topK, filterPairs is null ? [] : Sorted(filterPairs)), KnowledgeJson.Default.SearchKey);
 
         long tokens = 0;
         var ran = false;
@@ -154,7 +134,7 @@ public sealed partial class KnowledgeService(
             var (vector, used) = await QueryEmbeddingAsync(cache, normalized, token);
             tokens = used;
             await using var scope = await OpenAsync(tenant, token);
-            var found = await Store(() => scope.SearchAsync(vector, topK, filterPairs.Count == 0 ? null : filterPairs, token));
+            var found = await Store(() => scope.SearchAsync(vector, topK, filterPairs, token));
             return found.Select(hit => new KnowledgeHit(hit.DocumentId, hit.Title, hit.ChunkIndex, hit.Text, hit.Score, hit.SourceUrl,
                 new Dictionary<string, string>(hit.Metadata, StringComparer.Ordinal))).ToList();
         }, _options.SearchCacheTtl, cancellationToken);
@@ -183,7 +163,8 @@ public sealed partial class KnowledgeService(
     public async Task<DocumentContent> GetAsync(TenantContext tenant, string? documentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var id = RequireText(documentId, "documentId", VectorStoreLimits.MaxDocumentIdLength);
+        Require(KnowledgeInputRules.DocumentId(documentId));
+        var id = documentId!;
         await using var scope = await OpenAsync(tenant, cancellationToken);
         var document = await Store(() => scope.GetDocumentAsync(id, cancellationToken)) ?? throw NotFound();
         return Content(document);
@@ -198,7 +179,8 @@ public sealed partial class KnowledgeService(
     public async Task DeleteAsync(TenantContext tenant, string? documentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var id = RequireText(documentId, "documentId", VectorStoreLimits.MaxDocumentIdLength);
+        Require(KnowledgeInputRules.DocumentId(documentId));
+        var id = documentId!;
         await using (var scope = await OpenAsync(tenant, cancellationToken))
         {
             if (!await Store(() => scope.DeleteDocumentAsync(id, cancellationToken)))
@@ -335,101 +317,12 @@ public sealed partial class KnowledgeService(
         }
     }
 
-    private static string RequireText(string? value, string name, int maxLength)
+    private static void Require(KnowledgeInputError? error)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        if (error is not null)
         {
-            throw Invalid($"{name} is required and must not be empty.");
+            throw new KnowledgeToolException(error.Code, error.Message);
         }
-
-        if (value.Length > maxLength)
-        {
-            throw Invalid($"{name} is {value.Length:N0} characters; at most {maxLength:N0} are accepted.");
-        }
-
-        RequireValidUnicode(value, name);
-        if (value.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')))
-        {
-            throw Invalid($"{name} contains a control character.");
-        }
-
-        return value;
-    }
-
-    private static void RequireValidUnicode(string value, string name)
-    {
-        try
-        {
-            StrictUtf8.GetByteCount(value);
-        }
-        catch (EncoderFallbackException)
-        {
-            throw new KnowledgeToolException(ToolErrorCodes.InvalidText,
-                $"{name} is not valid Unicode: it contains an unpaired surrogate (invalid UTF-16/UTF-8). Send the text as proper UTF-8.");
-        }
-    }
-
-    private static string RequireSourceUrl(string value)
-    {
-        RequireText(value, "sourceUrl", VectorStoreLimits.MaxSourceUrlLength);
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-        {
-            throw Invalid("sourceUrl must be an absolute http or https URL.");
-        }
-
-        return value;
-    }
-
-    private static Dictionary<string, string>? RequireMetadata(IReadOnlyDictionary<string, string>? metadata)
-    {
-        if (metadata is null || metadata.Count == 0)
-        {
-            return null;
-        }
-
-        if (metadata.Count > VectorStoreLimits.MaxMetadataEntries)
-        {
-            throw Invalid($"metadata has {metadata.Count} entries; at most {VectorStoreLimits.MaxMetadataEntries} are accepted.");
-        }
-
-        return Pairs(metadata, "metadata");
-    }
-
-    private static Dictionary<string, string> RequireFilter(IReadOnlyDictionary<string, string>? filter)
-    {
-        if (filter is null || filter.Count == 0)
-        {
-            return new(StringComparer.Ordinal);
-        }
-
-        if (filter.Count > VectorStoreLimits.MaxFilterEntries)
-        {
-            throw Invalid($"filter has {filter.Count} entries; at most {VectorStoreLimits.MaxFilterEntries} are accepted.");
-        }
-
-        return Pairs(filter, "filter");
-    }
-
-    private static Dictionary<string, string> Pairs(IReadOnlyDictionary<string, string> pairs, string name)
-    {
-        var copy = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in pairs)
-        {
-            if (key is null || !MetadataKey().IsMatch(key))
-            {
-                throw Invalid($"{name} keys are 1-{VectorStoreLimits.MaxMetadataKeyLength} letters, digits, '_' or '-'.");
-            }
-
-            if (value is null || value.Length > VectorStoreLimits.MaxMetadataValueLength)
-            {
-                throw Invalid($"{name} values are strings of at most {VectorStoreLimits.MaxMetadataValueLength} characters.");
-            }
-
-            RequireValidUnicode(value, name);
-            copy[key] = value;
-        }
-
-        return copy;
     }
 
     private static KnowledgeToolException Invalid(string message) => new(ToolErrorCodes.InvalidArgument, message);
@@ -440,9 +333,6 @@ public sealed partial class KnowledgeService(
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhiteSpace();
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex MetadataKey();
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "The knowledge store failed ({Kind}).")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, KnowledgeStoreErrorKind kind);
 
@@ -452,17 +342,3 @@ public sealed partial class KnowledgeService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Search cache invalidation did not reach Redis; cached searches may be served for up to {Ttl}.")]
     private static partial void LogInvalidationFailed(ILogger logger, Exception exception, TimeSpan ttl);
 }
-
-/// <summary>What identifies a cached search within a tenant.</summary>
-/// <param name="Q">Normalised query.</param>
-/// <param name="K">topK.</param>
-/// <param name="F">Filter pairs.</param>
-internal sealed record SearchKey(string Q, int K, List<string[]> F);
-
-/// <summary>The canonical form hashed into a document's content hash.</summary>
-internal sealed record HashedContent(string Title, string Text, string? SourceUrl, List<string[]> Metadata);
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(SearchKey))]
-[System.Text.Json.Serialization.JsonSerializable(typeof(HashedContent))]
-internal sealed partial class KnowledgeJson : System.Text.Json.Serialization.JsonSerializerContext;

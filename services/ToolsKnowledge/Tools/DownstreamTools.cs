@@ -3,7 +3,7 @@ using System.Text.Json;
 using McpPlatform.Core;
 using McpPlatform.McpServer.Pipeline;
 using McpPlatform.ServiceClients;
-using McpPlatform.ToolsKnowledge.Services;
+using McpPlatform.ToolsKnowledge.Downstream;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using McpPlatform.Core;
 using McpPlatform.McpServer.Pipeline;
+using McpPlatform.ToolsKnowledge.Models;
 using McpPlatform.ToolsKnowledge.Services;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
