@@ -18,7 +18,7 @@ public sealed class AuditShutdownTests : IDisposable
     public async Task Stop_WithRecordsStillQueued_WritesThemToTheSpool()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var records = Records(5);
+        var records = SampleRecords.Create(5);
         AuditEmitter emitter;
         using (var host = Build())
         {
@@ -71,20 +71,4 @@ public sealed class AuditShutdownTests : IDisposable
         builder.AddAuditEmitter(PlatformServices.ToolsKnowledge);
         return builder.Build();
     }
-
-    private static AuditRecord[] Records(int count) =>
-    [
-        .. Enumerable.Range(0, count).Select(i => new AuditRecord
-        {
-            Id = Guid.CreateVersion7(),
-            OccurredAt = DateTimeOffset.UtcNow,
-            TenantId = "tenant-a",
-            AuditPartition = "tenant-a",
-            PrincipalId = "agent-1",
-            PrincipalType = PrincipalTypes.Agent,
-            InvocationId = $"call-{i}",
-            Tool = "whoami",
-            Outcome = AuditOutcomes.Success,
-        }),
-    ];
 }

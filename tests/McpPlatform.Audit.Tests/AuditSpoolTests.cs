@@ -12,26 +12,26 @@ public sealed class AuditSpoolTests : IDisposable
     public void TryAppend_PastTheCap_RefusesTheSegmentAndKeepsWhatIsSpooled()
     {
         using var spool = new AuditSpool(_folder, maxBytes: 4096, NullLogger.Instance);
-        var first = Records(3);
+        var first = SampleRecords.Create(3);
         spool.TryAppend(first).ShouldBeTrue();
         var used = spool.Bytes;
         used.ShouldBeGreaterThan(0);
 
-        spool.TryAppend(Records(40)).ShouldBeFalse("40 more records do not fit in 4 KiB");
+        spool.TryAppend(SampleRecords.Create(40)).ShouldBeFalse("40 more records do not fit in 4 KiB");
         spool.Bytes.ShouldBe(used);
         var segment = spool.Segments().ShouldHaveSingleItem();
         spool.Read(segment).Select(r => r.Parse().Id).ShouldBe(first.Select(r => r.Id));
 
         spool.Delete(segment);
         spool.Bytes.ShouldBe(0);
-        spool.TryAppend(Records(3)).ShouldBeTrue("space freed by a delivered segment is usable again");
+        spool.TryAppend(SampleRecords.Create(3)).ShouldBeTrue("space freed by a delivered segment is usable again");
     }
 
     [Fact]
     public void NewSpool_OnAFolderWithLeftovers_DropsPartialWritesAndKeepsWholeSegmentsInOrder()
     {
-        var a = Records(2);
-        var b = Records(2);
+        var a = SampleRecords.Create(2);
+        var b = SampleRecords.Create(2);
         using (var spool = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance))
         {
             spool.TryAppend(a).ShouldBeTrue();
@@ -47,7 +47,7 @@ public sealed class AuditSpoolTests : IDisposable
         segments.Count.ShouldBe(2);
         segments.SelectMany(restarted.Read).Select(r => r.Parse().Id).ShouldBe(a.Concat(b).Select(r => r.Id));
 
-        var c = Records(1);
+        var c = SampleRecords.Create(1);
         restarted.TryAppend(c).ShouldBeTrue();
         restarted.Read(restarted.Segments()[^1]).Single().Parse().Id.ShouldBe(c[0].Id, "new segments sort after the recovered ones");
     }
@@ -60,7 +60,7 @@ public sealed class AuditSpoolTests : IDisposable
         second.Folder.ShouldNotBe(first.Folder);
         second.Folder.ShouldStartWith(_folder);
 
-        first.TryAppend(Records(1)).ShouldBeTrue();
+        first.TryAppend(SampleRecords.Create(1)).ShouldBeTrue();
         second.Segments().ShouldBeEmpty("one process never ships (and deletes) another's segments");
     }
 
@@ -68,7 +68,7 @@ public sealed class AuditSpoolTests : IDisposable
     public void Read_GivesEachRecordsJsonAsWritten_AndMovesUnreadableLinesToTheDeadFolder()
     {
         using var spool = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
-        var records = Records(3);
+        var records = SampleRecords.Create(3);
         spool.TryAppend(records).ShouldBeTrue();
         var segment = spool.Segments().ShouldHaveSingleItem();
         // A damaged segment (a disk error, a hand edit): a torn object, trailing text, not an object.
@@ -87,9 +87,9 @@ public sealed class AuditSpoolTests : IDisposable
     {
         var first = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
         var second = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance);
-        var left = Records(4);
+        var left = SampleRecords.Create(4);
         second.TryAppend(left).ShouldBeTrue();
-        second.DeadLetter([SpooledRecord.Of(Records(1)[0])], "test");
+        second.DeadLetter([SpooledRecord.Of(SampleRecords.Create(1)[0])], "test");
         var sibling = second.Folder;
         second.Dispose();
         first.Dispose();
@@ -111,7 +111,7 @@ public sealed class AuditSpoolTests : IDisposable
         using (var second = new AuditSpool(_folder, maxBytes: 1024 * 1024, NullLogger.Instance))
         {
             sibling = second.Folder;
-            second.TryAppend(Records(2)).ShouldBeTrue();
+            second.TryAppend(SampleRecords.Create(2)).ShouldBeTrue();
             Directory.SetLastWriteTimeUtc(second.Folder, DateTime.UtcNow - TimeSpan.FromMinutes(5));
 
             first.AdoptOrphans().ShouldBe(0, "its lock is held: the process is alive");
@@ -128,9 +128,9 @@ public sealed class AuditSpoolTests : IDisposable
     public void DeadLetters_CountAgainstTheCap()
     {
         using var spool = new AuditSpool(_folder, maxBytes: 4096, NullLogger.Instance);
-        spool.DeadLetter([.. Records(8).Select(SpooledRecord.Of)], "test");
+        spool.DeadLetter([.. SampleRecords.Create(8).Select(SpooledRecord.Of)], "test");
         spool.Bytes.ShouldBeGreaterThan(0);
-        spool.TryAppend(Records(8)).ShouldBeFalse("refused records kept for inspection use the same budget");
+        spool.TryAppend(SampleRecords.Create(8)).ShouldBeFalse("refused records kept for inspection use the same budget");
     }
 
     public void Dispose()
@@ -140,20 +140,4 @@ public sealed class AuditSpoolTests : IDisposable
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    private static AuditRecord[] Records(int count) =>
-    [
-        .. Enumerable.Range(0, count).Select(i => new AuditRecord
-        {
-            Id = Guid.CreateVersion7(),
-            OccurredAt = DateTimeOffset.UtcNow,
-            TenantId = "tenant-a",
-            AuditPartition = "tenant-a",
-            PrincipalId = "agent-1",
-            PrincipalType = PrincipalTypes.Agent,
-            InvocationId = $"call-{i}",
-            Tool = "whoami",
-            Outcome = AuditOutcomes.Success,
-        }),
-    ];
 }
