@@ -106,6 +106,18 @@ public sealed class PlatformErrorHandlingTests : IAsyncLifetime
         Code(body).ShouldBe("request.invalid_text");
     }
 
+    [Fact]
+    public async Task BasicCredentials_WithNul_Are400InvalidText()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/number?n=1");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("agent\0x:secret"u8.ToArray()));
+
+        var (status, body) = await SendAsync(request);
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        Code(body).ShouldBe("request.invalid_text");
+    }
+
     [Theory]
     [InlineData(100, 1)]
     [InlineData(1, 70_000)]
