@@ -21,7 +21,7 @@ public static class Extensions
 {
     private const string LiveTag = "live";
 
-    /// <summary>Adds telemetry, default health checks, service discovery and HTTP resilience.</summary>
+    /// <summary>Adds telemetry, default health checks, the error rule's services, service discovery and HTTP resilience.</summary>
     /// <param name="builder">The service's host builder.</param>
     /// <returns>The same builder.</returns>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
@@ -29,6 +29,7 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddPlatformProblemDetails();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

@@ -5,6 +5,7 @@ builder.AddServiceDefaults();
 builder.AddCollectorPlatformServices();
 
 var app = builder.Build();
+app.UsePlatformErrorHandling();
 app.MapDefaultEndpoints();
 app.MapCollectorPlatform();
 app.Run();

@@ -6,6 +6,7 @@ builder.AddServiceDefaults();
 builder.AddCollectorTenantServices();
 
 var app = builder.Build();
+app.UsePlatformErrorHandling();
 app.MapDefaultEndpoints();
 app.UseCollectorTenantPipeline();
 app.MapIngestApi();

@@ -6,6 +6,7 @@ builder.AddServiceDefaults();
 builder.AddDownstreamServices();
 
 var app = builder.Build();
+app.UsePlatformErrorHandling();
 app.MapDefaultEndpoints();
 app.UseAuthentication();
 app.UseAuthorization();

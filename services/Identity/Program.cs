@@ -6,6 +6,7 @@ builder.AddServiceDefaults();
 builder.AddIdentityServices();
 
 var app = builder.Build();
+app.UsePlatformErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

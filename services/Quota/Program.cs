@@ -6,6 +6,7 @@ builder.AddServiceDefaults();
 builder.AddQuotaServices();
 
 var app = builder.Build();
+app.UsePlatformErrorHandling();
 app.MapDefaultEndpoints();
 app.UseQuotaPipeline();
 app.MapAdmissionApi();

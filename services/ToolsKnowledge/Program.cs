@@ -5,6 +5,7 @@ builder.AddServiceDefaults();
 builder.AddToolsKnowledgeServices();
 
 var app = builder.Build();
+app.UsePlatformErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseInvalidTextAnswers();

@@ -50,7 +50,6 @@ public static class CollectorTenantExtensions
         builder.Services.AddHostedService<DatabaseRoleCheck>();
         builder.Services.AddHostedService<RetentionJob>();
 
-        builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, AuditJsonContext.Default);
@@ -59,14 +58,12 @@ public static class CollectorTenantExtensions
         return builder;
     }
 
-    /// <summary>Problem details for errors and empty error responses, then authentication and authorization.</summary>
+    /// <summary>Authentication and authorization (the error rule comes first, from <c>UsePlatformErrorHandling</c>).</summary>
     /// <param name="app">The built application.</param>
     /// <returns>The same application.</returns>
     public static WebApplication UseCollectorTenantPipeline(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -47,7 +47,6 @@ public static class QuotaServiceExtensions
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser()
                 .RequireAssertion(context => context.User.HasScope(PlatformScopes.QuotaAdmin) && context.User.IsInRole(PlatformRoles.Operator)));
 
-        builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotaJsonContext.Default));
 
@@ -55,14 +54,12 @@ public static class QuotaServiceExtensions
         return builder;
     }
 
-    /// <summary>Problem details for errors and empty error responses, then authentication and authorization.</summary>
+    /// <summary>Authentication and authorization (the error rule comes first, from <c>UsePlatformErrorHandling</c>).</summary>
     /// <param name="app">The built application.</param>
     /// <returns>The same application.</returns>
     public static WebApplication UseQuotaPipeline(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

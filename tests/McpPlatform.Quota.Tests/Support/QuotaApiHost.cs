@@ -51,6 +51,7 @@ public sealed class QuotaApiHost : IAsyncLifetime
             ["QuotaPolicy:Tools:0"] = "search",
             ["QuotaPolicy:Tools:1"] = "whoami",
         });
+        builder.AddPlatformProblemDetails();
         builder.AddQuotaServices();
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
         {
@@ -61,6 +62,7 @@ public sealed class QuotaApiHost : IAsyncLifetime
         });
 
         _app = builder.Build();
+        _app.UsePlatformErrorHandling();
         _app.UseQuotaPipeline();
         _app.MapAdmissionApi();
         _app.MapUsageApi();

@@ -1,0 +1,387 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using McpPlatform.AppHost.Tests.Identity;
+using McpPlatform.AppHost.Tests.Support;
+using McpPlatform.AppHost.Tests.Telemetry;
+using McpPlatform.Core;
+
+namespace McpPlatform.AppHost.Tests.Security;
+
+/// <summary>
+/// Hostile input against every HTTP service of the AppHost (issue 12, docs/errors.md): whatever
+/// the request, the answer is below 500 and carries no exception type, stack frame, source path
+/// or System-qualified type. A new service adds its rows to <see cref="Cases"/>; the shared rows
+/// (malformed request line, 64 KB header, control characters in the query) cover it by port.
+/// </summary>
+public sealed partial class HostileInputTests(PlatformFixture platform)
+{
+    private static readonly HttpClient s_http = new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    // The services the AppHost runs today; a new HTTP service goes here and gets the shared rows.
+    private static readonly PlatformService[] s_services =
+    [
+        PlatformServices.Identity, PlatformServices.ToolsKnowledge, PlatformServices.Quota,
+        PlatformServices.CollectorPlatform, PlatformServices.CollectorTenant, PlatformServices.Downstream,
+    ];
+
+    [Fact]
+    public async Task EveryService_HostileRequests_AnswerBelow500WithoutInternals()
+    {
+        await platform.WaitForHealthyAsync([.. s_services.Select(service => service.ResourceName)]);
+        var tokens = await Tokens.GetAsync(Cancel);
+        var login = await LoginForm.GetAsync(Cancel);
+
+        var failures = new List<string>();
+        var cases = Cases(tokens, login).ToList();
+        foreach (var hostile in cases)
+        {
+            var (status, body) = hostile.Raw is { } raw ? await SendRawAsync(raw.Port, raw.Bytes) : await SendAsync(hostile.Request!());
+            if (status >= 500 || Leak(body) is { } leak)
+            {
+                failures.Add($"{hostile.Name}: {status} {(status >= 500 ? string.Empty : $"leaks '{Leak(body)}' ")}{Snippet(body)}");
+            }
+        }
+
+        failures.ShouldBeEmpty($"{failures.Count} of {cases.Count} hostile requests were answered with a 5xx or internals:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task Identity_SignInFormWithNul_IsRefusedWithAProblemCode()
+    {
+        await platform.WaitForHealthyAsync(PlatformServices.Identity.ResourceName);
+        var login = await LoginForm.GetAsync(Cancel);
+        using var response = await s_http.SendAsync(login.Post("email=alice%00%40contoso.example&password=x"), Cancel);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        body.ShouldContain("\"code\":\"request.invalid_text\"");
+    }
+
+    [Fact]
+    public async Task CollectorTenant_UnhandledPathsAndBareStatuses_AnswerProblemsWithCodeAndTraceId()
+    {
+        await platform.WaitForHealthyAsync(PlatformServices.CollectorTenant.ResourceName);
+        using var response = await s_http.GetAsync(new Uri(PlatformServices.CollectorTenant.LocalUrl, "/v1/records"), Cancel);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        body.ShouldContain("\"code\":\"request.unauthorized\"");
+        body.ShouldContain("\"traceId\":");
+    }
+
+    private static IEnumerable<HostileCase> Cases(Tokens tokens, LoginForm login)
+    {
+        var longText = new string('a', 10_000);
+        const string Nul = "%00";
+        const string LoneSurrogate = "%ED%A0%80";
+        const string InvalidUtf8 = "%FF%FE";
+        var deepJson = new string('[', 100_000) + new string(']', 100_000);
+
+        // Shared rows: every service, whatever its endpoints.
+        foreach (var service in s_services)
+        {
+            var name = service.ResourceName;
+            var url = service.LocalUrl;
+            yield return new($"{name}: malformed request line", Raw: (service.LocalPort, [.. "GET /\u0001 \xff HTTP/1.1\r\nHost: localhost\r\n\r\n"u8.ToArray()]));
+            yield return new($"{name}: invalid UTF-8 bytes in the path", Raw: (service.LocalPort, [.. "GET /health/"u8, 0xFF, 0xC0, 0x80, .. " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8]));
+            yield return new($"{name}: bare LF and no Host", Raw: (service.LocalPort, [.. "POST /health HTTP/1.1\nContent-Length: abc\n\n"u8]));
+            yield return new($"{name}: 64 KB header", () => Get(url, "/health", headers: ("X-Big", new string('x', 64 * 1024))));
+            yield return new($"{name}: 200 headers", () => Get(url, "/health", headers: [.. Enumerable.Range(0, 200).Select(i => ($"X-H{i}", "v"))]));
+            yield return new($"{name}: NUL in query", () => Get(url, $"/health?x={Nul}&{Nul}=y"));
+            yield return new($"{name}: invalid UTF-8 and lone surrogate in query", () => Get(url, $"/health?x={InvalidUtf8}&y={LoneSurrogate}"));
+            yield return new($"{name}: unknown path with NUL", () => Get(url, $"/nope{Nul}/{LoneSurrogate}"));
+            yield return new($"{name}: garbage form to /", () => Post(url, "/", Bytes([0xFF, 0x00, 0x25, 0x25]), "application/x-www-form-urlencoded"));
+            yield return new($"{name}: huge chunked garbage", () => Post(url, "/", new ByteArrayContent(new byte[2 * 1024 * 1024]), "application/json"));
+        }
+
+        // identity: the OAuth endpoints (OAuth errors), discovery and the sign-in form.
+        var identity = PlatformServices.Identity.LocalUrl;
+        foreach (var form in new[]
+        {
+            $"grant_type=client_credentials&client_id={Nul}&client_secret=x",
+            $"grant_type=client_credentials&client_id=agent{Nul}x&client_secret=x",
+            $"grant_type=client_credentials&client_id={LoneSurrogate}&client_secret=x",
+            $"grant_type=client_credentials&client_id={InvalidUtf8}&client_secret=x",
+            $"grant_type=client_credentials&client_id={longText}&client_secret={longText}",
+            "grant_type=client_credentials&grant_type=password&client_id=a&client_id=b",
+            $"grant_type={Nul}",
+            $"grant_type=urn:ietf:params:oauth:grant-type:token-exchange&subject_token={Nul}&subject_token_type=urn:ietf:params:oauth:token-type:access_token",
+            $"grant_type=urn:ietf:params:oauth:grant-type:token-exchange&subject_token={new string('x', 70_000)}",
+            "grant_type=authorization_code&code=%FF&redirect_uri=%00&code_verifier=" + longText,
+            string.Join('&', Enumerable.Range(0, 2000).Select(i => $"f{i}=v")),
+            $"{new string('k', 5000)}=v",
+            "%%%%&&&==",
+            string.Empty,
+        })
+        {
+            yield return new($"identity: /connect/token form '{Shorten(form)}'", () => Post(identity, "/connect/token", Utf8(form), "application/x-www-form-urlencoded"));
+        }
+
+        yield return new("identity: /connect/token raw invalid UTF-8 form", () => Post(identity, "/connect/token", Bytes([.. "grant_type=client_credentials&client_id="u8, 0xFF, 0xFE, 0xED, 0xA0, 0x80]), "application/x-www-form-urlencoded"));
+        yield return new("identity: /connect/token JSON", () => Post(identity, "/connect/token", Utf8("{\"grant_type\":\"client_credentials\"}"), "application/json"));
+        yield return new("identity: /connect/token basic auth with NUL", () =>
+        {
+            var request = Post(identity, "/connect/token", Utf8("grant_type=client_credentials"), "application/x-www-form-urlencoded");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String([0x00, 0xFF, 0x3A, 0xED, 0xA0, 0x80]));
+            return request;
+        });
+        yield return new("identity: /connect/token basic auth not base64", () =>
+        {
+            var request = Post(identity, "/connect/token", Utf8("grant_type=client_credentials"), "application/x-www-form-urlencoded");
+            request.Headers.TryAddWithoutValidation("Authorization", "Basic %%%");
+            return request;
+        });
+        foreach (var query in new[]
+        {
+            $"client_id={Nul}&response_type=code",
+            $"client_id={DemoDirectory.McpCliClientId}&response_type=code&redirect_uri={Nul}&scope={LoneSurrogate}",
+            $"client_id={LoneSurrogate}&client_id=b&response_type=code&response_type=token",
+            $"client_id={longText}",
+            $"request={InvalidUtf8}",
+        })
+        {
+            yield return new($"identity: /connect/authorize?{Shorten(query)}", () => Get(identity, "/connect/authorize?" + query));
+        }
+
+        yield return new("identity: discovery with odd query", () => Get(identity, $"/.well-known/openid-configuration?{Nul}={LoneSurrogate}&x={longText}&x=2"));
+        yield return new("identity: jwks with odd query", () => Get(identity, $"/.well-known/jwks?{InvalidUtf8}"));
+        yield return new("identity: login page returnUrl NUL", () => Get(identity, $"/account/login?returnUrl={Nul}{LoneSurrogate}"));
+        yield return new("identity: login page returnUrl twice", () => Get(identity, $"/account/login?returnUrl=/a&returnUrl=/b"));
+        foreach (var form in new[]
+        {
+            $"email=alice{Nul}@contoso.example&password=x",
+            $"email={LoneSurrogate}&password={LoneSurrogate}",
+            $"email={InvalidUtf8}&password={InvalidUtf8}",
+            $"email={longText}&password={longText}",
+            $"email={new string('a', 70_000)}&password=x",
+            "email=a&email=b&password=x&password=y",
+            "email=&password=",
+        })
+        {
+            yield return new($"identity: /account/login form '{Shorten(form)}'", () => login.Post(form));
+        }
+
+        yield return new("identity: /account/login without antiforgery", () => Post(identity, "/account/login", Utf8($"email={Nul}"), "application/x-www-form-urlencoded"));
+        yield return new("identity: /account/login multipart garbage", () => Post(identity, "/account/login", Bytes([.. "--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n"u8, 0x00, 0xFF]), "multipart/form-data; boundary=x"));
+        yield return new("identity: /account/logout garbage", () => Post(identity, "/account/logout", Bytes([0xFF, 0x00]), "application/x-www-form-urlencoded"));
+
+        // tools-knowledge: the MCP endpoint, authenticated so the body is read.
+        var knowledge = PlatformServices.ToolsKnowledge.LocalUrl;
+        var mcp = McpConventions.Path;
+        foreach (var (label, body) in new (string, HttpContent)[]
+        {
+            ("garbage", Bytes([0xFF, 0x00, 0x01, 0x7B])),
+            ("invalid UTF-8 in a string", Bytes([.. "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"x\":\""u8, 0xFF, 0xFE, .. "\"}}"u8])),
+            ("lone surrogate escape", Utf8("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\\ud800\"}}")),
+            ("deep nesting", Utf8(deepJson)),
+            ("deep nesting in params", Utf8("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":" + deepJson + "}")),
+            ("huge number id", Utf8("{\"jsonrpc\":\"2.0\",\"id\":1e999999,\"method\":\"tools/list\"}")),
+            ("huge integer id", Utf8("{\"jsonrpc\":\"2.0\",\"id\":" + new string('9', 5000) + ",\"method\":\"tools/list\"}")),
+            ("wrong types", Utf8("{\"jsonrpc\":2,\"id\":{},\"method\":[],\"params\":\"x\"}")),
+            ("tools/call with wrong types", Utf8("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":42,\"arguments\":[]}}")),
+            ("NUL in method", Utf8("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/\\u0000call\"}")),
+            ("duplicate keys", Utf8("{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"tools/list\",\"method\":\"x\"}")),
+            ("empty", Utf8(string.Empty)),
+            ("null", Utf8("null")),
+            ("batch of garbage", Utf8("[1,2,3]")),
+        })
+        {
+            yield return new($"tools-knowledge: /mcp {label}", () => Mcp(knowledge, mcp, body, tokens.Knowledge));
+        }
+
+        yield return new("tools-knowledge: /mcp oversized body", () => Mcp(knowledge, mcp, new ByteArrayContent(new byte[65 * 1024 * 1024]), tokens.Knowledge));
+        yield return new("tools-knowledge: /mcp unauthenticated garbage", () => Mcp(knowledge, mcp, Bytes([0xFF, 0x00]), bearer: null));
+        yield return new("tools-knowledge: /mcp bearer garbage", () => Mcp(knowledge, mcp, Utf8("{}"), bearer: "\u00ff.%00." + longText));
+        yield return new("tools-knowledge: /mcp NUL in query", () => Mcp(knowledge, mcp + $"?x={Nul}", Utf8("{}"), tokens.Knowledge));
+        yield return new("tools-knowledge: export with odd query", () => Get(knowledge, $"/v1/knowledge/export?tenant={Nul}&x={LoneSurrogate}", tokens.Knowledge));
+
+        // quota: leases (no seeded client may admit: 401/403 before the body) and usage.
+        var quota = PlatformServices.Quota.LocalUrl;
+        yield return new("quota: /v1/leases garbage unauthenticated", () => Post(quota, "/v1/leases", Bytes([0xFF, 0x00]), "application/json"));
+        yield return new("quota: /v1/leases garbage as a reader", () => Post(quota, "/v1/leases", Utf8(deepJson), "application/json", tokens.QuotaReader));
+        foreach (var query in new[] { $"tenant={Nul}", $"tenant={LoneSurrogate}", $"tenant={longText}", $"tenant={InvalidUtf8}", "tenant=a&tenant=b", $"window={Nul}&from=x&to=y" })
+        {
+            yield return new($"quota: /v1/usage?{Shorten(query)}", () => Get(quota, "/v1/usage?" + query, tokens.QuotaReader));
+        }
+
+        yield return new("quota: admin limits with NUL tenant", () => Get(quota, $"/v1/admin/tenants/{Nul}{LoneSurrogate}/limits", tokens.QuotaReader));
+
+        // collector-platform: OTLP/HTTP endpoints (authentication is another issue's part).
+        var collector = PlatformServices.CollectorPlatform.LocalUrl;
+        foreach (var signal in new[] { "/v1/traces", "/v1/logs", "/v1/metrics" })
+        {
+            yield return new($"collector-platform: {signal} garbage protobuf", () => Post(collector, signal, Bytes([0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00]), "application/x-protobuf"));
+            yield return new($"collector-platform: {signal} truncated protobuf", () => Post(collector, signal, Bytes([0x0A, 0x05, 0x0A]), "application/x-protobuf"));
+            yield return new($"collector-platform: {signal} invalid UTF-8 string field", () => Post(collector, signal, Bytes([0x0A, 0x06, 0x0A, 0x04, 0x0A, 0x02, 0xFF, 0xFE]), "application/x-protobuf"));
+            yield return new($"collector-platform: {signal} garbage JSON", () => Post(collector, signal, Utf8("{\"resourceSpans\":[" + deepJson), "application/json"));
+            yield return new($"collector-platform: {signal} wrong content type", () => Post(collector, signal, Bytes([0xFF]), "text/plain"));
+            yield return new($"collector-platform: {signal} gzip that is not", () =>
+            {
+                var request = Post(collector, signal, Bytes([0x1F, 0x8B, 0xFF, 0x00]), "application/x-protobuf");
+                request.Content!.Headers.ContentEncoding.Add("gzip");
+                return request;
+            });
+        }
+
+        yield return new("collector-platform: /v1/received with odd query", () => Get(collector, $"/v1/received?service={Nul}&limit={longText}"));
+
+        // collector-tenant: reads (a tenant admin) and ingest (a server's audit:write token).
+        var audit = PlatformServices.CollectorTenant.LocalUrl;
+        foreach (var query in new[]
+        {
+            $"invocation={Nul}", $"invocation=x{Nul}y", $"invocation={LoneSurrogate}", $"invocation={InvalidUtf8}", $"invocation={longText}",
+            $"principal={Nul}&tool={Nul}&outcome={Nul}&kind={Nul}", "limit=abc", "limit=99999999999999999999", "limit=-1",
+            $"from={Nul}&to=garbage", "cursor=%FF%00", $"cursor={longText}", "tenant=a&tenant=b", "invocation=a&invocation=b",
+        })
+        {
+            yield return new($"collector-tenant: /v1/records?{Shorten(query)}", () => Get(audit, "/v1/records?" + query, tokens.AuditReader));
+        }
+
+        foreach (var (label, body) in new (string, HttpContent)[]
+        {
+            ("garbage", Bytes([0xFF, 0x00, 0x7B])),
+            ("deep nesting", Utf8("{\"records\":" + deepJson + "}")),
+            ("NUL in strings", Utf8("{\"records\":[{\"tenantId\":\"contoso\\u0000\",\"invocationId\":\"\\u0000\",\"tool\":\"\\ud800\"}]}")),
+            ("huge numbers", Utf8("{\"records\":[{\"durationMs\":1e999999,\"usage\":" + new string('9', 5000) + "}]}")),
+            ("wrong types", Utf8("{\"records\":{\"a\":1}}")),
+            ("null", Utf8("null")),
+        })
+        {
+            yield return new($"collector-tenant: ingest {label}", () => Post(audit, "/v1/records", body, "application/json", tokens.AuditWriter));
+        }
+
+        yield return new("collector-tenant: grant with NUL id", () => Get(audit, $"/v1/grants/{Nul}{LoneSurrogate}", tokens.AuditReader));
+        yield return new("collector-tenant: grant request garbage", () => Post(audit, "/v1/grants", Utf8(deepJson), "application/json", tokens.AuditReader));
+
+        // downstream: only exchanged tokens get in; the body never reaches it otherwise.
+        var downstream = PlatformServices.Downstream.LocalUrl;
+        yield return new("downstream: /api/echo garbage", () => Post(downstream, "/api/echo", Bytes([0xFF, 0x00]), "application/json"));
+        yield return new("downstream: /api/echo with a wrong-audience token", () => Post(downstream, "/api/echo", Utf8(deepJson), "application/json", tokens.Knowledge));
+    }
+
+    // Anything that names the implementation: exception types, stack frames, source paths, CLR types.
+    [GeneratedRegex(@"\b[A-Z]\w+(\.\w+)*Exception\b|   at |--- End of|/work/|/home/|\.cs:line|\bSystem\.[A-Z]|\bMicrosoft\.[A-Z]\w+\.|\bNpgsql")]
+    private static partial Regex Internals();
+
+    private static string? Leak(string body) => Internals().Match(body) is { Success: true } match ? match.Value : null;
+
+    private static string Snippet(string body) => body.Length <= 300 ? body : body[..300] + "…";
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : $"{text[..60]}…({text.Length} chars)";
+
+    private static ByteArrayContent Utf8(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    private static ByteArrayContent Bytes(byte[] bytes) => new(bytes);
+
+    private static HttpRequestMessage Get(Uri baseUrl, string pathAndQuery, string? bearer = null, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, pathAndQuery));
+        Authorize(request, bearer);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
+    }
+
+    private static HttpRequestMessage Post(Uri baseUrl, string pathAndQuery, HttpContent body, string contentType, string? bearer = null)
+    {
+        body.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, pathAndQuery)) { Content = body };
+        Authorize(request, bearer);
+        return request;
+    }
+
+    private static HttpRequestMessage Mcp(Uri baseUrl, string pathAndQuery, HttpContent body, string? bearer)
+    {
+        var request = Post(baseUrl, pathAndQuery, body, "application/json", bearer);
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
+        return request;
+    }
+
+    private static void Authorize(HttpRequestMessage request, string? bearer)
+    {
+        if (bearer is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + bearer);
+        }
+    }
+
+    private static async Task<(int Status, string Body)> SendAsync(HttpRequestMessage request)
+    {
+        using (request)
+        {
+            try
+            {
+                using var response = await s_http.SendAsync(request, Cancel);
+                return ((int)response.StatusCode, Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(Cancel)));
+            }
+            catch (HttpRequestException)
+            {
+                // The server closed the connection on the request (e.g. mid-upload of an oversized
+                // body after answering 413): no answer is no leak and no 5xx.
+                return (0, string.Empty);
+            }
+        }
+    }
+
+    private static async Task<(int Status, string Body)> SendRawAsync(int port, byte[] bytes)
+    {
+        using var client = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+        var stream = client.GetStream();
+        await stream.WriteAsync(bytes, timeout.Token);
+        client.Client.Shutdown(SocketShutdown.Send);
+        using var answer = new MemoryStream();
+        await stream.CopyToAsync(answer, timeout.Token);
+        var text = Encoding.UTF8.GetString(answer.ToArray());
+        var status = Regex.Match(text, @"^HTTP/1\.[01] (\d{3})") is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return (status, text);
+    }
+
+    /// <summary>The tokens the cases need to get past authentication to the parsing.</summary>
+    private sealed record Tokens(string Knowledge, string QuotaReader, string AuditReader, string AuditWriter)
+    {
+        public static async Task<Tokens> GetAsync(CancellationToken cancellationToken) => new(
+            await PlatformTokens.ContosoAgentAsync(cancellationToken),
+            (await IdentityClient.SignInWithPkceAsync(DemoDirectory.ContosoUserName, DemoSecrets.Get(DemoDirectory.Parameters.ContosoUserPassword),
+                PlatformServices.Quota.LocalOrigin, cancellationToken, PlatformScopes.QuotaRead)).GetProperty("access_token").GetString()!,
+            await AuditClient.AliceAsync(cancellationToken),
+            await AuditClient.ServiceTokenAsync(cancellationToken));
+    }
+
+    /// <summary>The sign-in page's antiforgery cookie and token, so a hostile form reaches the form's own handling.</summary>
+    private sealed partial record LoginForm(string Cookie, string FieldName, string Token)
+    {
+        public static async Task<LoginForm> GetAsync(CancellationToken cancellationToken)
+        {
+            using var response = await s_http.GetAsync(new Uri(PlatformServices.Identity.LocalUrl, "/account/login"), cancellationToken);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var cookie = string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(header => header.Split(';')[0]));
+            var field = HiddenField().Match(await response.Content.ReadAsStringAsync(cancellationToken));
+            field.Success.ShouldBeTrue("the sign-in page has its antiforgery field");
+            return new LoginForm(cookie, field.Groups[1].Value, WebUtility.HtmlDecode(field.Groups[2].Value));
+        }
+
+        public HttpRequestMessage Post(string form)
+        {
+            var request = HostileInputTests.Post(PlatformServices.Identity.LocalUrl, "/account/login",
+                Utf8($"{Uri.EscapeDataString(FieldName)}={Uri.EscapeDataString(Token)}&{form}"), "application/x-www-form-urlencoded");
+            request.Headers.TryAddWithoutValidation("Cookie", Cookie);
+            return request;
+        }
+
+        [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">")]
+        private static partial Regex HiddenField();
+    }
+}
