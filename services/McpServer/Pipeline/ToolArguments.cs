@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using McpPlatform.Core;
 using ModelContextProtocol.Server;
 
 namespace McpPlatform.McpServer.Pipeline;
@@ -33,7 +34,21 @@ internal static partial class ToolArguments
     /// <param name="schema">The tool's schema (<see cref="SchemaOf"/>).</param>
     /// <param name="arguments">The call's arguments; null is none.</param>
     /// <returns>The problem, or null.</returns>
-    public static string? Problem(ArgumentSchema schema, IDictionary<string, JsonElement>? arguments)
+    public static string? Problem(ArgumentSchema schema, IDictionary<string, JsonElement>? arguments) => Check(schema, arguments)?.Message;
+
+    /// <summary>What is wrong with a call's arguments: the reason code (<c>request.invalid_argument</c>, or
+    /// <c>request.invalid_text</c> for a string that is not valid Unicode) and a sentence; null when nothing is.</summary>
+    /// <param name="schema">The tool's schema (<see cref="SchemaOf"/>).</param>
+    /// <param name="arguments">The call's arguments; null is none.</param>
+    /// <returns>The code and message, or null.</returns>
+    public static (string Code, string Message)? Check(ArgumentSchema schema, IDictionary<string, JsonElement>? arguments)
+    {
+        var code = ToolErrorCodes.InvalidArgument;
+        var message = Problem(schema, arguments, ref code);
+        return message is null ? null : (code, message);
+    }
+
+    private static string? Problem(ArgumentSchema schema, IDictionary<string, JsonElement>? arguments, ref string code)
     {
         arguments ??= s_none;
         foreach (var name in schema.Required)
@@ -57,7 +72,7 @@ internal static partial class ToolArguments
                 property = schema.AdditionalProperties;
             }
 
-            if (property is not null && ValueProblem(property, value) is { } problem)
+            if (property is not null && ValueProblem(property, value, ref code) is { } problem)
             {
                 return $"Argument '{name}' {problem}";
             }
@@ -67,7 +82,7 @@ internal static partial class ToolArguments
     }
 
     // "must be …" / "has …" completing "Argument 'x' …"; null when the value fits.
-    private static string? ValueProblem(ArgumentSchema schema, JsonElement value)
+    private static string? ValueProblem(ArgumentSchema schema, JsonElement value, ref string code)
     {
         var fits = value.ValueKind switch
         {
@@ -86,6 +101,9 @@ internal static partial class ToolArguments
 
         switch (value.ValueKind)
         {
+            case JsonValueKind.String when !IsUnicode(value):
+                code = ToolErrorCodes.InvalidText;
+                return "is not valid Unicode text (it has an unpaired surrogate).";
             case JsonValueKind.Number:
                 return NumberProblem(schema, value);
             case JsonValueKind.String when schema.Enum is { } allowed && !allowed.Contains(value.GetString()!):
@@ -93,7 +111,7 @@ internal static partial class ToolArguments
             case JsonValueKind.Array when schema.Items is { } items:
                 foreach (var item in value.EnumerateArray())
                 {
-                    if (ValueProblem(items, item) is { } problem)
+                    if (ValueProblem(items, item, ref code) is { } problem)
                     {
                         return $"has an item that {problem}";
                     }
@@ -101,13 +119,13 @@ internal static partial class ToolArguments
 
                 return null;
             case JsonValueKind.Object:
-                return ObjectProblem(schema, value);
+                return ObjectProblem(schema, value, ref code);
             default:
                 return null;
         }
     }
 
-    private static string? ObjectProblem(ArgumentSchema schema, JsonElement value)
+    private static string? ObjectProblem(ArgumentSchema schema, JsonElement value, ref string code)
     {
         foreach (var name in schema.Required)
         {
@@ -119,9 +137,15 @@ internal static partial class ToolArguments
 
         foreach (var property in value.EnumerateObject())
         {
+            if (!IsUnicode(property))
+            {
+                code = ToolErrorCodes.InvalidText;
+                return "has a property name that is not valid Unicode text.";
+            }
+
             if (schema.Properties.TryGetValue(property.Name, out var declared))
             {
-                if (ValueProblem(declared, property.Value) is { } problem)
+                if (ValueProblem(declared, property.Value, ref code) is { } problem)
                 {
                     return $"has a property '{property.Name}' that {problem}";
                 }
@@ -130,7 +154,7 @@ internal static partial class ToolArguments
             {
                 return "has a property it does not take.";
             }
-            else if (schema.AdditionalProperties is { } other && ValueProblem(other, property.Value) is { } problem)
+            else if (schema.AdditionalProperties is { } other && ValueProblem(other, property.Value, ref code) is { } problem)
             {
                 return $"has a value that {problem}";
             }
@@ -171,6 +195,33 @@ internal static partial class ToolArguments
         }
 
         return integerOnly ? "must be an integer." : "must be a number in range.";
+    }
+
+    // An escaped lone surrogate ("\ud800") is valid JSON but no .NET string: the binder would throw.
+    private static bool IsUnicode(JsonElement value)
+    {
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsUnicode(JsonProperty property)
+    {
+        try
+        {
+            _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static string Describe(JsonTypes types)

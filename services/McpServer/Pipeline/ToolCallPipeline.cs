@@ -85,7 +85,7 @@ internal static class ToolCallPipeline
             // does not spend its tenant's budget or concurrency on calls no tool will run.
             if (ArgumentProblem(request) is { } problem)
             {
-                return call.Fail(ToolErrorCodes.InvalidArgument, problem);
+                return call.Fail(problem.Code, problem.Message);
             }
 
             return await AdmittedAsync(tool, request, services, call, cancellationToken);
@@ -102,7 +102,7 @@ internal static class ToolCallPipeline
     }
 
     // An unknown tool has no schema; the SDK answers it as it does without the pipeline.
-    private static string? ArgumentProblem(RequestContext<CallToolRequestParams> request)
+    private static (string Code, string Message)? ArgumentProblem(RequestContext<CallToolRequestParams> request)
     {
         var tool = request.MatchedPrimitive as McpServerTool;
         if (tool is null && request.Params?.Name is { } name)
@@ -110,7 +110,7 @@ internal static class ToolCallPipeline
             request.Server.ServerOptions.ToolCollection?.TryGetPrimitive(name, out tool);
         }
 
-        return tool is null ? null : ToolArguments.Problem(ToolArguments.SchemaOf(tool), request.Params?.Arguments);
+        return tool is null ? null : ToolArguments.Check(ToolArguments.SchemaOf(tool), request.Params?.Arguments);
     }
 
     private static async ValueTask<CallToolResult> AdmittedAsync(
