@@ -65,6 +65,6 @@ public sealed partial record TenantContext(
             who.TenantId, who.PrincipalId, who.PrincipalType, invocationId, who.DataPartition, who.QuotaPartition, who.AuditPartition), null, null);
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]+\z")]
     private static partial Regex InvocationIdShape();
 }

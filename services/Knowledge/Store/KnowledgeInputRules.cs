@@ -253,6 +253,6 @@ public static partial class KnowledgeInputRules
     private static KnowledgeInputError InvalidText(string name) => new(ToolErrorCodes.InvalidText,
         $"{name} is not valid Unicode: it contains an unpaired surrogate (invalid UTF-16/UTF-8). Send the text as proper UTF-8.");
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex MetadataKeyShape();
 }

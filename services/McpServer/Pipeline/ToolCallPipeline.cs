@@ -17,6 +17,8 @@ namespace McpPlatform.McpServer.Pipeline;
 /// <item><b>tenant context</b>: from the caller read once per request and the request's <c>_meta</c>; without one
 /// the call ends with an error result, unaudited (there is no tenant trail to write to);</item>
 /// <item><b>audit</b>: one record per call with a tenant, whatever happens inside, denials and exceptions included (<see cref="ToolCallAudit"/>);</item>
+/// <item><b>arguments</b>: checked against the tool's input schema (<see cref="ToolArguments"/>); a call that does
+/// not fit ends with <c>request.invalid_argument</c>, audited, without taking quota;</item>
 /// <item><b>admission</b>: a lease or a denial (the tool does not run); the lease is released with the call's
 /// usage when the tool returns, fails or throws.</item>
 /// </list>
@@ -78,6 +80,14 @@ internal static class ToolCallPipeline
     {
         try
         {
+            // Inside audit: a malformed call is on the tenant's trail like any other. Before
+            // admission: it is refused without a lease, so an agent looping on a bad argument
+            // does not spend its tenant's budget or concurrency on calls no tool will run.
+            if (ArgumentProblem(request) is { } problem)
+            {
+                return call.Fail(problem.Code, problem.Message);
+            }
+
             return await AdmittedAsync(tool, request, services, call, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -89,6 +99,18 @@ internal static class ToolCallPipeline
         {
             ToolCallAudit.Emit(services, call, request.Params?.Arguments);
         }
+    }
+
+    // An unknown tool has no schema; the SDK answers it as it does without the pipeline.
+    private static (string Code, string Message)? ArgumentProblem(RequestContext<CallToolRequestParams> request)
+    {
+        var tool = request.MatchedPrimitive as McpServerTool;
+        if (tool is null && request.Params?.Name is { } name)
+        {
+            request.Server.ServerOptions.ToolCollection?.TryGetPrimitive(name, out tool);
+        }
+
+        return tool is null ? null : ToolArguments.Check(ToolArguments.SchemaOf(tool), request.Params?.Arguments);
     }
 
     private static async ValueTask<CallToolResult> AdmittedAsync(

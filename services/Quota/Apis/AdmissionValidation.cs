@@ -105,9 +105,9 @@ public static partial class AdmissionValidation
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]+\z")]
     private static partial Regex InvocationIdShape();
 
-    [GeneratedRegex("^[A-Za-z0-9_./-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_./-]+\z")]
     private static partial Regex ToolShape();
 }

@@ -53,6 +53,6 @@ public static partial class QuotaKeys
 
     private static string Tag(string partition) => "q:{" + partition + "}:";
 
-    [GeneratedRegex("^[A-Za-z0-9_.:@+-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.:@+-]+\z")]
     private static partial Regex IdShape();
 }

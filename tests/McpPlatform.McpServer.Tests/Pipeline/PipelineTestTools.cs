@@ -34,6 +34,7 @@ public sealed class PipelineTestTools
     public const string Explode = "explode";
     public const string Refuse = "refuse";
     public const string Spend = "spend";
+    public const string Typed = "typed";
 
     public const string ExceptionMessage = "connection string Server=secret-db;Password=hunter2 is wrong";
     public const string RefusalCode = "pipeline_test.refused";
@@ -68,5 +69,21 @@ public sealed class PipelineTestTools
         runs.Ran(Spend);
         usage.Add(SpentTokens, SpentCost);
         return ToolResults.Structured(new { spent = SpentTokens });
+    }
+
+    /// <summary>Takes one parameter of each kind the SDK describes in a schema; echoes what it got.</summary>
+    [McpServerTool(Name = Typed)]
+    public static CallToolResult TypedNow(
+        ToolRuns runs,
+        string query,
+        int topK = 5,
+        bool exact = false,
+        double? weight = null,
+        string[]? tags = null,
+        Dictionary<string, string>? filter = null,
+        DayOfWeek day = DayOfWeek.Monday)
+    {
+        runs.Ran(Typed);
+        return ToolResults.Structured(new { query, topK, exact, weight, tags = tags?.Length ?? 0, filter = filter?.Count ?? 0, day = day.ToString() });
     }
 }
