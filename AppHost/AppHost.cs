@@ -130,6 +130,7 @@ builder.AddPlatformService<Projects.McpPlatform_ToolsKnowledge>(PlatformServices
     // for the collector, so an audit outage never stops tool calls (docs/telemetry.md).
     .WithReference(collectorTenant)
     .WithAuditSpool(builder, PlatformServices.ToolsKnowledge)
-    .WithKnowledgeStore(builder, infrastructure);
+    .WithKnowledgeStore(builder, infrastructure)
+    .WithTenantCache(builder);
 
 builder.Build().Run();

@@ -15,7 +15,7 @@ public static class TenantCacheExtensions
     /// <c>ConnectionStrings:redis</c> under its own key prefix) that services reach only through
     /// <see cref="ITenantCacheFactory.ForTenant"/>. HybridCache, IMemoryCache and IDistributedCache are
     /// deliberately not registered in the application's container. Options: section
-    /// <c>TenantCache</c>, validated when the host starts.
+    /// <c>TenantCache</c> (<c>TenantCache:KeySecret</c> required), validated when the host starts.
     /// </summary>
     /// <param name="builder">The service's host builder.</param>
     /// <returns>The same builder.</returns>
@@ -32,8 +32,8 @@ public static class TenantCacheExtensions
 
         builder.Services.AddOptions<TenantCacheOptions>()
             .Bind(builder.Configuration.GetSection(TenantCacheOptions.SectionName))
-            .Validate(options => options.Validate().Count == 0, $"{TenantCacheOptions.SectionName} is invalid (see TenantCacheOptions).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TenantCacheOptions>, TenantCacheOptionsValidator>();
         builder.Services.AddSingleton<ITenantCacheFactory>(services => new TenantCacheFactory(
             connectionString,
             services.GetRequiredService<IOptions<TenantCacheOptions>>(),

@@ -21,13 +21,19 @@ namespace McpPlatform.McpServer.Caching;
 /// every entry key, read on every call: HybridCache's tags (10.x) do not reach other processes
 /// whose memory tier already holds the entry, nor reliably through Redis, so an old generation is
 /// the only invalidation every instance sees at once.
+/// Key names are keyed hashes: the partition id is HMAC(secret, partition) and the entry suffix
+/// HMAC(tenant key, purpose + key) with a tenant key of HMAC(secret, partition id), so without
+/// the secret a reader of Redis can neither confirm a guessed partition nor see that two tenants
+/// cached the same arguments.
 /// </summary>
 internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposable
 {
     private const int MaxKeyLength = 100_000;
+    private const string Domain = "mcpplatform/tenant-cache/";
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
 
     private readonly TenantCacheOptions _options;
+    private readonly byte[] _keySecret;
     private readonly ConnectionMultiplexer _redis;
     private readonly ServiceProvider _inner;
     private readonly HybridCache _cache;
@@ -37,6 +43,13 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
     public TenantCacheFactory(string redisConnectionString, IOptions<TenantCacheOptions> options, ILoggerFactory loggerFactory)
     {
         _options = options.Value;
+        var problems = _options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _keySecret = Encoding.UTF8.GetBytes(_options.KeySecret!);
         _logger = loggerFactory.CreateLogger<TenantCacheFactory>();
         var configuration = ConfigurationOptions.Parse(redisConnectionString);
         configuration.AbortOnConnectFail = false;
@@ -69,7 +82,10 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentException.ThrowIfNullOrEmpty(tenant.DataPartition, nameof(tenant));
-        return new TenantCache(this, Hash("partition", tenant.DataPartition));
+        var partition = Mac(_keySecret, "partition", tenant.DataPartition);
+        // The tenant's own key: equal purpose and key in two tenants give unrelated suffixes.
+        var tenantKey = HMACSHA256.HashData(_keySecret, Encoding.UTF8.GetBytes($"{Domain}tenant-key\n{partition}"));
+        return new TenantCache(this, partition, tenantKey);
     }
 
     public void Dispose()
@@ -78,11 +94,11 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
         _redis.Dispose();
     }
 
-    /// <summary>Opaque, fixed-length stand-in for a value in key names: 128 bits of SHA-256, base64url.</summary>
-    internal static string Hash(string domain, string value)
+    /// <summary>Opaque, fixed-length stand-in for a value in key names: 128 bits of HMAC-SHA256, base64url.</summary>
+    internal static string Mac(byte[] key, string domain, string value)
     {
-        var bytes = Encoding.UTF8.GetBytes($"mcpplatform/tenant-cache/{domain}\n{value}");
-        return Base64Url.EncodeToString(SHA256.HashData(bytes).AsSpan(0, 16));
+        var bytes = Encoding.UTF8.GetBytes($"{Domain}{domain}\n{value}");
+        return Base64Url.EncodeToString(HMACSHA256.HashData(key, bytes).AsSpan(0, 16));
     }
 
     internal static void ValidatePurpose(string purpose)
@@ -95,7 +111,7 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
     }
 
     private async ValueTask<T> GetOrCreateAsync<T>(
-        string partition, string purpose, string key, Func<CancellationToken, ValueTask<T>> factory, TimeSpan? ttl, CancellationToken cancellationToken)
+        string partition, byte[] tenantKey, string purpose, string key, Func<CancellationToken, ValueTask<T>> factory, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         ValidatePurpose(purpose);
         ArgumentNullException.ThrowIfNull(key);
@@ -117,7 +133,7 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
             return await factory(cancellationToken);
         }
 
-        var entryKey = $"{partition}:{partitionGeneration}:{purpose}:{purposeGeneration}:{Hash("key", purpose + "\n" + key)}";
+        var entryKey = $"{partition}:{partitionGeneration}:{purpose}:{purposeGeneration}:{Mac(tenantKey, "key", purpose + "\n" + key)}";
         var entryOptions = new HybridCacheEntryOptions
         {
             Expiration = lifetime,
@@ -176,12 +192,12 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,31}$")]
     private static partial Regex PurposeShape();
 
-    /// <summary>One partition's view. Holds only the partition's hash; the raw partition never leaves <see cref="ForTenant"/>.</summary>
-    private sealed class TenantCache(TenantCacheFactory owner, string partition) : ITenantCache
+    /// <summary>One partition's view. Holds only the partition's id and key; the raw partition never leaves <see cref="ForTenant"/>.</summary>
+    private sealed class TenantCache(TenantCacheFactory owner, string partition, byte[] tenantKey) : ITenantCache
     {
         public ValueTask<T> GetOrCreateAsync<T>(
             string purpose, string key, Func<CancellationToken, ValueTask<T>> factory, TimeSpan? ttl = null, CancellationToken cancellationToken = default) =>
-            owner.GetOrCreateAsync(partition, purpose, key, factory, ttl, cancellationToken);
+            owner.GetOrCreateAsync(partition, tenantKey, purpose, key, factory, ttl, cancellationToken);
 
         public Task InvalidateAsync(string purpose, CancellationToken cancellationToken = default)
         {

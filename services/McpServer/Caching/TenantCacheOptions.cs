@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace McpPlatform.McpServer.Caching;
 
 /// <summary>Settings of the tenant-scoped cache (configuration section <c>TenantCache</c>).</summary>
@@ -5,6 +7,16 @@ public sealed class TenantCacheOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "TenantCache";
+
+    /// <summary>Shortest accepted <see cref="KeySecret"/>, in UTF-8 bytes (HMAC-SHA256's output length).</summary>
+    public const int MinimumKeySecretBytes = 32;
+
+    /// <summary>
+    /// Deployment secret the Redis key names are derived from (HMAC-SHA256), so a reader of Redis
+    /// can neither confirm a guessed partition nor match equal arguments across tenants. Required;
+    /// changing it only orphans cached entries (they expire).
+    /// </summary>
+    public string? KeySecret { get; set; }
 
     /// <summary>Prefix of every Redis key the cache writes; distinct from quota's <c>q:</c>.</summary>
     public string KeyPrefix { get; set; } = "tc:";
@@ -30,6 +42,16 @@ public sealed class TenantCacheOptions
     internal IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (string.IsNullOrEmpty(KeySecret))
+        {
+            problems.Add($"{SectionName}:KeySecret is required: a random secret of at least {MinimumKeySecretBytes} bytes from which "
+                + "the cache's Redis key names are derived (e.g. `openssl rand -base64 48`).");
+        }
+        else if (Encoding.UTF8.GetByteCount(KeySecret) < MinimumKeySecretBytes)
+        {
+            problems.Add($"{SectionName}:KeySecret must be at least {MinimumKeySecretBytes} bytes (it is {Encoding.UTF8.GetByteCount(KeySecret)}).");
+        }
+
         if (string.IsNullOrEmpty(KeyPrefix) || KeyPrefix.Length > 16 || KeyPrefix.StartsWith("q:", StringComparison.Ordinal)
             || KeyPrefix.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is ':' or '-' or '_' or '.')))
         {

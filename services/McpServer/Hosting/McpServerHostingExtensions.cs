@@ -26,7 +26,12 @@ public static class McpServerHostingExtensions
     /// <summary>Configuration key overriding the resource identifier (deployments behind another host name).</summary>
     public const string ResourceKey = "Mcp:Resource";
 
-    /// <summary>Adds the MCP server, its authentication and the per-call tenant context.</summary>
+    /// <summary>
+    /// Adds the MCP server, its authentication, the per-call tenant context and DNS-rebinding
+    /// protection: <c>Host</c> limited to localhost, 127.0.0.1, [::1], the service name, the host of
+    /// <c>Mcp:Resource</c> and <c>Mcp:AllowedHosts</c> (else 400); a browser <c>Origin</c> on
+    /// <c>/mcp</c> must be in <c>Mcp:AllowedOrigins</c> (default none; else 403).
+    /// </summary>
     /// <param name="builder">The service's host builder.</param>
     /// <param name="service">Which platform service this is (name, fixed local URL).</param>
     /// <returns>The MCP server builder, for registering tools explicitly with <c>WithTools&lt;T&gt;()</c>.</returns>
@@ -54,6 +59,9 @@ public static class McpServerHostingExtensions
             .AddPolicy(CallerPolicy, policy => policy.RequireAuthenticatedUser().AddRequirements(new McpCallerRequirement()));
         builder.Services.AddSingleton<IAuthorizationHandler, McpCallerRequirementHandler>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, McpForbiddenResultHandler>();
+
+        // DNS rebinding: only this service's host names, and browser origins only when configured.
+        McpTransportSecurity.Add(builder, service, resource);
 
         builder.Services.AddOptions<McpSchedulingOptions>().Bind(builder.Configuration.GetSection(McpSchedulingOptions.SectionName));
         builder.Services.AddSingleton<TenantFairScheduler>();

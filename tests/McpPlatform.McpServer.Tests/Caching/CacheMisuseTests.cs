@@ -25,7 +25,7 @@ public sealed partial class CacheMisuseTests(RedisServer redis) : IClassFixture<
     [Fact]
     public void AddTenantScopedCache_Container_HasTheFactoryButNoUnscopedCache()
     {
-        using var host = Build(new() { ["ConnectionStrings:redis"] = redis.ConnectionString });
+        using var host = Build(new() { ["ConnectionStrings:redis"] = redis.ConnectionString, ["TenantCache:KeySecret"] = TenantCacheTests.NewSecret() });
 
         host.Services.GetService<ITenantCacheFactory>().ShouldNotBeNull();
         foreach (var type in Forbidden)
@@ -41,7 +41,12 @@ public sealed partial class CacheMisuseTests(RedisServer redis) : IClassFixture<
     [Fact]
     public async Task AddTenantScopedCache_QuotaKeyPrefix_RefusesToStart()
     {
-        using var host = Build(new() { ["ConnectionStrings:redis"] = redis.ConnectionString, ["TenantCache:KeyPrefix"] = "q:" });
+        using var host = Build(new()
+        {
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["TenantCache:KeySecret"] = TenantCacheTests.NewSecret(),
+            ["TenantCache:KeyPrefix"] = "q:",
+        });
 
         (await Should.ThrowAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken)))
             .Message.ShouldContain("TenantCache");

@@ -1,7 +1,6 @@
 using McpPlatform.McpServer.Caching;
 using McpPlatform.Tests.Common;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace McpPlatform.McpServer.Tests.Caching;
@@ -16,7 +15,7 @@ public sealed class TenantCacheOutageTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _redis.InitializeAsync();
-        _factory = new TenantCacheFactory(_redis.ConnectionString, Options.Create(new TenantCacheOptions()), NullLoggerFactory.Instance);
+        _factory = new TenantCacheFactory(_redis.ConnectionString, TenantCacheTests.CacheOptions(), NullLoggerFactory.Instance);
     }
 
     [Fact]

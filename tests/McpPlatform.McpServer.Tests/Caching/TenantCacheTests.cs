@@ -11,6 +11,8 @@ public sealed class TenantCacheTests(RedisServer redis) : IClassFixture<RedisSer
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly List<TenantCacheFactory> _factories = [];
+    // One deployment: every factory ("instance") of a test shares the key secret.
+    private readonly string _secret = NewSecret();
 
     [Fact]
     public async Task GetOrCreate_TwoTenantsSamePurposeAndKey_EachGetsItsOwnValue()
@@ -212,11 +214,17 @@ public sealed class TenantCacheTests(RedisServer redis) : IClassFixture<RedisSer
     internal static TenantContext Tenant(string tenant, string? partition = null) =>
         new(tenant, "agent-" + tenant, PrincipalTypes.Agent, "inv-1", partition ?? tenant, tenant, tenant);
 
+    /// <summary>Options with a key secret (required); a fresh random one unless <paramref name="secret"/> is given.</summary>
+    internal static IOptions<TenantCacheOptions> CacheOptions(string? secret = null) =>
+        Options.Create(new TenantCacheOptions { KeySecret = secret ?? NewSecret() });
+
+    internal static string NewSecret() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private TenantCacheFactory NewFactory()
     {
-        var factory = new TenantCacheFactory(redis.ConnectionString, Options.Create(new TenantCacheOptions()), NullLoggerFactory.Instance);
+        var factory = new TenantCacheFactory(redis.ConnectionString, CacheOptions(_secret), NullLoggerFactory.Instance);
         _factories.Add(factory);
         return factory;
     }

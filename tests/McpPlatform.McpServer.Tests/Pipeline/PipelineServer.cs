@@ -49,6 +49,9 @@ public sealed class PipelineServer : IAsyncLifetime
 
     public const string Principal = "agent-1";
 
+    /// <summary>The one browser origin this server allows (<c>Mcp:AllowedOrigins</c>).</summary>
+    public const string AllowedOrigin = "https://console.example";
+
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
     /// <summary>A platform service that is not one of the platform's: the "second" MCP server.</summary>
@@ -83,6 +86,7 @@ public sealed class PipelineServer : IAsyncLifetime
             ["Audit:BaseAddress"] = Issuer,
             // Production fails closed after 250 ms; a loaded test machine must not turn that into quota.unavailable.
             ["QuotaRedis:OperationTimeoutMilliseconds"] = "5000",
+            ["Mcp:AllowedOrigins:0"] = AllowedOrigin,
         });
         builder.Services.AddSingleton(Runs);
 
@@ -124,11 +128,16 @@ public sealed class PipelineServer : IAsyncLifetime
     }
 
     /// <summary>A connected MCP client (Streamable HTTP) sending <paramref name="token"/> as its bearer token.</summary>
-    public async Task<McpClient> ConnectAsync(string token, CancellationToken cancellationToken)
+    public async Task<McpClient> ConnectAsync(string token, CancellationToken cancellationToken, string? origin = null)
     {
         var server = _app!.GetTestServer();
         var http = server.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (origin is not null)
+        {
+            http.DefaultRequestHeaders.Add("Origin", origin);
+        }
+
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = new Uri(server.BaseAddress, McpConventions.Path),
@@ -136,6 +145,9 @@ public sealed class PipelineServer : IAsyncLifetime
         }, http, NullLoggerFactory.Instance, ownsHttpClient: true);
         return await McpClient.CreateAsync(transport, cancellationToken: cancellationToken);
     }
+
+    /// <summary>A plain HTTP client of the test server, for requests no MCP client would send.</summary>
+    public HttpClient CreateHttpClient() => _app!.GetTestServer().CreateClient();
 
     /// <summary>A signed access token for this server, as identity would issue it.</summary>
     public string Token(string tenant, string subject = Principal, string principalType = PrincipalTypes.Agent) =>
