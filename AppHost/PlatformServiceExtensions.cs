@@ -43,7 +43,9 @@ internal static class PlatformServiceExtensions
             // services' there, both over OTLP/HTTP protobuf (decision 007): ask Aspire for the
             // dashboard's HTTP endpoint (it would give gRPC whenever the dashboard also listens
             // for it, as under tests).
-            project.WithoutAspireOtlpExport().WithOtlpExporter(OtlpProtocol.HttpProtobuf);
+            project.WithoutAspireOtlpExport().WithOtlpExporter(OtlpProtocol.HttpProtobuf)
+                // Verifies each service's ingest key (TelemetryIngestKeys, docs/telemetry.md).
+                .WithEnvironment("CollectorPlatform__IngestKeySecret", IngestSecret(builder));
         }
 
         return project;
@@ -75,6 +77,15 @@ internal static class PlatformServiceExtensions
             .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
             .WithEnvironment("OTEL_SERVICE_NAME", service.ResourceName)
             .WithEnvironment("OTEL_RESOURCE_ATTRIBUTES", $"service.instance.id={service.ResourceName}");
+        // Each service's own ingest key: collector-platform accepts telemetry only with one, and
+        // only as the service the key names. The value never contains ',' '=' or '%'.
+        var secret = IngestSecret(builder);
+        project.WithEnvironment(async context =>
+        {
+            var value = await secret.Resource.GetValueAsync(context.CancellationToken)
+                ?? throw new InvalidOperationException($"The {TelemetryIngestKeys.SecretParameter} parameter has no value.");
+            context.EnvironmentVariables["OTEL_EXPORTER_OTLP_HEADERS"] = $"Authorization=Bearer {TelemetryIngestKeys.Derive(value, service.ResourceName)}";
+        });
         if (builder.Environment.IsDevelopment())
         {
             // Aspire's development cadence: telemetry shows up within a second.
@@ -85,6 +96,12 @@ internal static class PlatformServiceExtensions
 
         return project;
     }
+
+    // One secret for the AppHost, from which every service's telemetry ingest key is derived.
+    private static IResourceBuilder<ParameterResource> IngestSecret(IDistributedApplicationBuilder builder) =>
+        builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == TelemetryIngestKeys.SecretParameter) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : builder.AddParameter(TelemetryIngestKeys.SecretParameter, secret: true);
 
     /// <summary>
     /// Puts a service's audit spool (MCP servers, identity) under the local data folder (run mode), so

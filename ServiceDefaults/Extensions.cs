@@ -58,6 +58,7 @@ public static class Extensions
         }
 
         builder.Logging.AddOpenTelemetry(logging => logging.AddPlatformLogRules());
+        var otlpEndpoint = OtlpOrigin(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var traceBudget = builder.Configuration.GetSection(TraceSamplingOptions.SectionName).Get<TraceSamplingOptions>() ?? new TraceSamplingOptions();
 
         builder.Services.AddOpenTelemetry()
@@ -83,7 +84,12 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Health probes run every few seconds; tracing them drowns real calls.
                     aspnet.Filter = context => !IsHealthPath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                // Calls to the OTLP endpoint are the pipeline's own export (and collector-platform's
+                // forwarding): traced, they would be exported again, a feedback loop that fills the
+                // dashboard with "POST" traces at idle. The exporter suppresses its own calls; this
+                // covers any other client that sends there.
+                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request =>
+                    otlpEndpoint is null || !IsSameOrigin(request.RequestUri, otlpEndpoint)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -120,6 +126,13 @@ public static class Extensions
         });
         return app;
     }
+
+    private static Uri? OtlpOrigin(string? endpoint) =>
+        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri : null;
+
+    private static bool IsSameOrigin(Uri? uri, Uri origin) =>
+        uri is not null && uri.IsAbsoluteUri
+        && Uri.Compare(uri, origin, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private static bool IsHealthPath(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments(HealthEndpoints.Health) || path.StartsWithSegments(HealthEndpoints.Alive);

@@ -163,14 +163,32 @@ public sealed class PlatformSpanProcessor : BaseProcessor<Activity>
         }
 
         data.DisplayName = target.Length == 0 ? method : $"{method} {target}";
+
+        // The trace's root is the HTTP request that carried the message ("POST /mcp"), the first
+        // span a reader sees: name it after the call (MCP semantic conventions), from the same
+        // cleaned method and name. It ends after this span, so it is named in its own OnEnd.
+        if (data.Parent is { Kind: ActivityKind.Server } request && request.GetTagItem("http.request.method") is string
+            && request.GetTagItem("mcp.method.name") is null)
+        {
+            request.SetTag("mcp.method.name", method);
+            if (data.GetTagItem("gen_ai.tool.name") is not null)
+            {
+                request.SetTag("gen_ai.tool.name", target);
+            }
+            else if (data.GetTagItem("gen_ai.prompt.name") is not null)
+            {
+                request.SetTag("gen_ai.prompt.name", target);
+            }
+        }
     }
 
     private static void RenameHttpSpan(Activity data)
     {
         // Span names of unmatched requests or client calls could carry a path; rebuild them
         // from what is allowed (the route is a template, never the request's values).
-        if (data.GetTagItem("http.request.method") is not string method)
+        if (data.GetTagItem("http.request.method") is not string method || data.GetTagItem("mcp.method.name") is not null)
         {
+            // Requests that carried an MCP message are named after it (NameMcpSpan).
             return;
         }
 

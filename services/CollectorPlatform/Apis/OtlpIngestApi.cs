@@ -2,6 +2,8 @@ using System.IO.Compression;
 using Google.Protobuf;
 using McpPlatform.CollectorPlatform.Ingest;
 using McpPlatform.CollectorPlatform.Otlp;
+using McpPlatform.Core;
+using McpPlatform.ServiceDefaults.Apis;
 
 namespace McpPlatform.CollectorPlatform.Apis;
 
@@ -17,17 +19,17 @@ public static class OtlpIngestApi
     /// <returns>The same routes.</returns>
     public static IEndpointRouteBuilder MapOtlpIngestApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/traces", (HttpContext http, IngestServices services) => Ingest(http, services, ExportTraceServiceRequest.Parser, "traces", request =>
+        app.MapPost("/v1/traces", (HttpContext http, IngestServices services) => Ingest(http, services, ExportTraceServiceRequest.Parser, "traces", request => request.ResourceSpans.Select(r => r.Resource), request =>
         {
             services.Received.Add("traces", TenantFreeChecker.ServiceOf(request.ResourceSpans.FirstOrDefault()?.Resource), request);
             return (services.Checker.Check(request), new ExportTraceServiceResponse());
         }));
-        app.MapPost("/v1/logs", (HttpContext http, IngestServices services) => Ingest(http, services, ExportLogsServiceRequest.Parser, "logs", request =>
+        app.MapPost("/v1/logs", (HttpContext http, IngestServices services) => Ingest(http, services, ExportLogsServiceRequest.Parser, "logs", request => request.ResourceLogs.Select(r => r.Resource), request =>
         {
             services.Received.Add("logs", TenantFreeChecker.ServiceOf(request.ResourceLogs.FirstOrDefault()?.Resource), request);
             return (services.Checker.Check(request), new ExportLogsServiceResponse());
         }));
-        app.MapPost("/v1/metrics", (HttpContext http, IngestServices services) => Ingest(http, services, ExportMetricsServiceRequest.Parser, "metrics", request =>
+        app.MapPost("/v1/metrics", (HttpContext http, IngestServices services) => Ingest(http, services, ExportMetricsServiceRequest.Parser, "metrics", request => request.ResourceMetrics.Select(r => r.Resource), request =>
         {
             services.Received.Add("metrics", TenantFreeChecker.ServiceOf(request.ResourceMetrics.FirstOrDefault()?.Resource), request);
             var (findings, dropped) = services.Checker.Check(request);
@@ -49,9 +51,19 @@ public static class OtlpIngestApi
 
     private static async Task<IResult> Ingest<TRequest>(
         HttpContext http, IngestServices services, MessageParser<TRequest> parser, string signal,
-        Func<TRequest, (List<Finding> Findings, IMessage Response)> handle)
+        Func<TRequest, IEnumerable<Resource?>> resources, Func<TRequest, (List<Finding> Findings, IMessage Response)> handle)
         where TRequest : IMessage<TRequest>
     {
+        // Only platform services send here, each with its own key (TelemetryIngestKeys), checked
+        // before the body is read.
+        var sender = Sender(http, services.Options.Value.IngestKeySecret);
+        if (sender is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problems.Create(StatusCodes.Status401Unauthorized, "telemetry.unauthenticated",
+                "OTLP export to collector-platform needs the sending service's ingest key: Authorization: Bearer <key>.");
+        }
+
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim();
         if (!string.Equals(mediaType, OtlpMedia.Protobuf, StringComparison.OrdinalIgnoreCase))
         {
@@ -90,6 +102,15 @@ public static class OtlpIngestApi
         catch (InvalidProtocolBufferException)
         {
             return Problem(StatusCodes.Status400BadRequest, $"The body is not a valid OTLP {signal} export request.");
+        }
+
+        // A key binds its batches to its service: a resource naming another service (or none) is
+        // a sender writing as someone else, and the whole batch is refused (docs/telemetry.md).
+        var claimed = resources(request).Select(TenantFreeChecker.ServiceOf).FirstOrDefault(name => !string.Equals(name, sender, StringComparison.Ordinal));
+        if (claimed is not null)
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "telemetry.service_mismatch",
+                "The batch names a service.name other than the service this ingest key was issued to.");
         }
 
         var (findings, response) = handle(request);
@@ -131,6 +152,15 @@ public static class OtlpIngestApi
 
             return buffer.ToArray();
         }
+    }
+
+    private static string? Sender(HttpContext http, string? secret)
+    {
+        var authorization = http.Request.Headers.Authorization.ToString();
+        const string Bearer = "Bearer ";
+        return string.IsNullOrEmpty(secret) || !authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : TelemetryIngestKeys.ServiceOf(secret, authorization[Bearer.Length..].Trim());
     }
 
     private static IResult Problem(int status, string detail) =>

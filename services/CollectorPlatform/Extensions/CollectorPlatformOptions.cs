@@ -6,6 +6,12 @@ public sealed class CollectorPlatformOptions
     /// <summary>Configuration section.</summary>
     public const string SectionName = "CollectorPlatform";
 
+    /// <summary>
+    /// Secret the services' ingest keys are derived from (<see cref="Core.TelemetryIngestKeys"/>;
+    /// the AppHost passes it). Unset, every OTLP export is refused with 401.
+    /// </summary>
+    public string? IngestKeySecret { get; set; }
+
     /// <summary>Largest OTLP body accepted, after decompression; larger ones get 413.</summary>
     public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Threading.Channels;
 using McpPlatform.CollectorPlatform.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 
 namespace McpPlatform.CollectorPlatform.Ingest;
 
@@ -87,6 +88,10 @@ public sealed partial class DashboardForwarder : BackgroundService
                     request.Headers.TryAddWithoutValidation(header.Key, header.Value);
                 }
 
+                // Forwarding is the pipeline's own plumbing: traced, each batch would become a span
+                // exported to the dashboard, several a second with no traffic (issue 12: 1,822 idle
+                // "POST" traces). Suppressed like the OTLP exporter suppresses its own calls.
+                using var suppressed = SuppressInstrumentationScope.Begin();
                 using var response = await client.SendAsync(request, stoppingToken);
                 Outcome(response.IsSuccessStatusCode, response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}");
             }

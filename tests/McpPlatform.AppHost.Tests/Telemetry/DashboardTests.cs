@@ -67,7 +67,7 @@ public sealed class DashboardTests(PlatformFixture platform)
 
     // The AppHost generates the dashboard's telemetry API key and hands it to the dashboard
     // process only; read it there (the fixture's dashboard is the one with its public URL).
-    private static string DashboardApiKey(Uri url)
+    internal static string DashboardApiKey(Uri url)
     {
         var seen = new List<string>();
         foreach (var (pid, _) in LocalProcesses.All().Where(p => p.CommandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal)))

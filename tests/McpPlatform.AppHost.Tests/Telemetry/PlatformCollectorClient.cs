@@ -4,6 +4,8 @@ using System.Text.Json;
 using Google.Protobuf;
 using McpPlatform.CollectorPlatform.Otlp;
 using McpPlatform.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace McpPlatform.AppHost.Tests.Telemetry;
 
@@ -12,16 +14,34 @@ internal static class PlatformCollectorClient
 {
     private static readonly HttpClient s_http = new() { BaseAddress = PlatformServices.CollectorPlatform.LocalUrl, Timeout = TimeSpan.FromMinutes(1) };
 
-    public static async Task<HttpStatusCode> PostAsync(string path, byte[] body, string contentType, CancellationToken cancellationToken)
+    /// <summary>
+    /// The ingest key the AppHost would give a service named <paramref name="service"/>, derived from
+    /// the fixture's secret: tests send as made-up services so their counts stay their own.
+    /// </summary>
+    public static string IngestKey(PlatformFixture platform, string service) =>
+        TelemetryIngestKeys.Derive(
+            platform.App.Services.GetRequiredService<IConfiguration>()[$"Parameters:{TelemetryIngestKeys.SecretParameter}"]
+                ?? throw new InvalidOperationException($"The AppHost has no {TelemetryIngestKeys.SecretParameter} parameter value."),
+            service);
+
+    public static async Task<HttpStatusCode> PostAsync(string path, byte[] body, string contentType, string? key, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var response = await s_http.PostAsync(path, content, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        using var response = await s_http.SendAsync(request, cancellationToken);
         return response.StatusCode;
     }
 
-    public static Task<HttpStatusCode> PostTracesAsync(ExportTraceServiceRequest request, CancellationToken cancellationToken) =>
-        PostAsync("v1/traces", request.ToByteArray(), "application/x-protobuf", cancellationToken);
+    /// <summary>Posts traces with the key of the service the batch names.</summary>
+    public static Task<HttpStatusCode> PostTracesAsync(PlatformFixture platform, ExportTraceServiceRequest request, CancellationToken cancellationToken) =>
+        PostAsync("v1/traces", request.ToByteArray(), "application/x-protobuf",
+            IngestKey(platform, McpPlatform.CollectorPlatform.Ingest.TenantFreeChecker.ServiceOf(request.ResourceSpans[0].Resource)), cancellationToken);
 
     public static async Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ public sealed class PlatformCollectorTests(PlatformFixture platform)
             Attributes = { PlatformCollectorClient.Text("tenant_id", DemoDirectory.ContosoTenantId), PlatformCollectorClient.Text("http.route", "/v1/things") },
         };
 
-        (await PlatformCollectorClient.PostTracesAsync(PlatformCollectorClient.Traces(service, span), Cancel)).ShouldBe(HttpStatusCode.OK);
+        (await PlatformCollectorClient.PostTracesAsync(platform, PlatformCollectorClient.Traces(service, span), Cancel)).ShouldBe(HttpStatusCode.OK);
 
         var findings = await PlatformCollectorClient.FindingsForAsync(service, Cancel);
         findings.GetValueOrDefault("attribute.not_allowed").ShouldBe(1);
@@ -35,18 +35,19 @@ public sealed class PlatformCollectorTests(PlatformFixture platform)
     public async Task BadInput_GetsClear4xx_AndTheCollectorKeepsWorking()
     {
         await platform.WaitForHealthyAsync(PlatformServices.CollectorPlatform.ResourceName);
+        var key = PlatformCollectorClient.IngestKey(platform, $"bad-input-{Guid.NewGuid():N}");
 
         // Not protobuf at all (field 1, length-delimited, longer than the body).
-        (await PlatformCollectorClient.PostAsync("v1/traces", [0x0A, 0xFF, 0xFF, 0x01, 0x02], "application/x-protobuf", Cancel))
+        (await PlatformCollectorClient.PostAsync("v1/traces", [0x0A, 0xFF, 0xFF, 0x01, 0x02], "application/x-protobuf", key, Cancel))
             .ShouldBe(HttpStatusCode.BadRequest);
-        (await PlatformCollectorClient.PostAsync("v1/logs", "{\"resourceLogs\":[]}"u8.ToArray(), "application/json", Cancel))
+        (await PlatformCollectorClient.PostAsync("v1/logs", "{\"resourceLogs\":[]}"u8.ToArray(), "application/json", key, Cancel))
             .ShouldBe(HttpStatusCode.UnsupportedMediaType);
-        (await PlatformCollectorClient.PostAsync("v1/metrics", new byte[5 * 1024 * 1024], "application/x-protobuf", Cancel))
+        (await PlatformCollectorClient.PostAsync("v1/metrics", new byte[5 * 1024 * 1024], "application/x-protobuf", key, Cancel))
             .ShouldBe(HttpStatusCode.RequestEntityTooLarge);
 
         // Still up, still accepting good batches.
         var good = PlatformCollectorClient.Traces($"good-{Guid.NewGuid():N}", new Span { Name = "GET", Kind = Span.Types.SpanKind.Server });
-        (await PlatformCollectorClient.PostTracesAsync(good, Cancel)).ShouldBe(HttpStatusCode.OK);
+        (await PlatformCollectorClient.PostTracesAsync(platform, good, Cancel)).ShouldBe(HttpStatusCode.OK);
         await PlatformCollectorClient.GetAsync("v1/findings", Cancel);
     }
 }
