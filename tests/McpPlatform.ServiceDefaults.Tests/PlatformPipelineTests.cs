@@ -61,7 +61,8 @@ public sealed partial class PlatformPipelineTests
         text.ShouldNotContain(TextCanary);
         span.GetTagItem("http.route").ShouldBe("/mcp");
         span.GetTagItem("documents").ShouldBe(3);
-        span.DisplayName.ShouldBe("POST /mcp");
+        // A request that carried an MCP message is named after the message, not "POST /mcp".
+        span.DisplayName.ShouldBe("tools/call");
         span.Status.ShouldBe(ActivityStatusCode.Error);
         var exception = span.Events.Single(e => e.Name == "exception");
         exception.Tags.ShouldContain(t => t.Key == "exception.type" && (string?)t.Value == typeof(InvalidOperationException).FullName);
