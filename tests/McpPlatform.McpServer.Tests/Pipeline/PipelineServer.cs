@@ -7,7 +7,6 @@ using McpPlatform.McpServer.Hosting;
 using McpPlatform.McpServer.Pipeline;
 using McpPlatform.Quota.Engine;
 using McpPlatform.Tests.Common;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -17,8 +16,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using ModelContextProtocol.Client;
 
@@ -95,13 +92,7 @@ public sealed class PipelineServer : IAsyncLifetime
         builder.AddPlatformMcpServer(Service).WithTools<PipelineTestTools>();
 
         // In place of identity's discovery document: the test's issuer and signing key.
-        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-        {
-            var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
-            configuration.SigningKeys.Add(new RsaSecurityKey(_key));
-            options.Configuration = configuration;
-            options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
-        });
+        builder.Services.TrustTestIssuer(Issuer, new RsaSecurityKey(_key));
 
         _app = builder.Build();
         _app.UseAuthentication();

@@ -4,15 +4,11 @@ using McpPlatform.Core;
 using McpPlatform.Quota.Apis;
 using McpPlatform.Quota.Extensions;
 using McpPlatform.Tests.Common;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace McpPlatform.Quota.Tests.Support;
@@ -53,13 +49,7 @@ public sealed class QuotaApiHost : IAsyncLifetime
         });
         builder.AddPlatformProblemDetails();
         builder.AddQuotaServices();
-        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-        {
-            var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
-            configuration.SigningKeys.Add(new RsaSecurityKey(_key));
-            options.Configuration = configuration;
-            options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
-        });
+        builder.Services.TrustTestIssuer(Issuer, new RsaSecurityKey(_key));
 
         _app = builder.Build();
         _app.UsePlatformErrorHandling();
