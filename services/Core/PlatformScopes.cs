@@ -23,4 +23,16 @@ public static class PlatformScopes
 
     /// <summary>Read audit records: tenant admins and members their tenant's, operators only under a grant.</summary>
     public const string AuditRead = "audit:read";
+
+    /// <summary>Read platform telemetry views on <c>collector-platform</c> (operators only).</summary>
+    public const string TelemetryRead = "telemetry:read";
+
+    /// <summary>Create, rotate, delete and list a tenant's secrets (tenant admins; values are never returned).</summary>
+    public const string SecretsWrite = "secrets:write";
+
+    /// <summary>Read one secret value for one invocation (exchanged tokens of an allowed MCP server only).</summary>
+    public const string SecretsRead = "secrets:read";
+
+    /// <summary>Register and change a tenant's connections on <c>tools-workspace</c> (tenant admins).</summary>
+    public const string WorkspaceAdmin = "workspace:admin";
 }

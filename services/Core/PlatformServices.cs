@@ -27,7 +27,13 @@ public static class PlatformServices
     /// <summary>Sample downstream API that trusts only exchanged identity.</summary>
     public static readonly PlatformService Downstream = new("downstream", 5700);
 
+    /// <summary>Tenant-scoped secrets: values write-only for people, read per invocation with an exchanged token.</summary>
+    public static readonly PlatformService Secrets = new("secrets", 5800);
+
+    /// <summary>Stand-in for a third-party API that authenticates with per-tenant API keys.</summary>
+    public static readonly PlatformService Partner = new("partner", 5710);
+
     /// <summary>Every service above, for checks that must cover all of them.</summary>
     public static readonly IReadOnlyList<PlatformService> All =
-        [Identity, ToolsKnowledge, ToolsWorkspace, Quota, CollectorPlatform, CollectorTenant, Portal, Downstream];
+        [Identity, ToolsKnowledge, ToolsWorkspace, Quota, CollectorPlatform, CollectorTenant, Portal, Downstream, Secrets, Partner];
 }
