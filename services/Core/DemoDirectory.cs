@@ -62,6 +62,19 @@ public static class DemoDirectory
     /// </summary>
     public const string IdentityClientId = "identity";
 
+    /// <summary>
+    /// The secrets service's own client: it sends secret-read audit records to collector-tenant
+    /// (client credentials, <c>audit:write</c> only). collector-tenant accepts <c>secret_read</c>
+    /// records from this client alone.
+    /// </summary>
+    public const string SecretsClientId = "secrets";
+
+    /// <summary>The name of each demo tenant's seeded secret holding its <c>partner</c> API key.</summary>
+    public const string PartnerSecretName = "partner-api-key";
+
+    /// <summary>The name of each demo tenant's seeded connection to <c>partner</c>.</summary>
+    public const string PartnerConnectionName = "partner";
+
     /// <summary>AppHost parameter names of the demo secrets (dev defaults in AppHost/appsettings.Development.json).</summary>
     public static class Parameters
     {
@@ -88,5 +101,14 @@ public static class DemoDirectory
 
         /// <summary>Secret of <see cref="IdentityClientId"/> (<c>Seed:IdentityClientSecret</c>; identity's <c>Identity:ClientSecret</c>).</summary>
         public const string IdentityClientSecret = "identity-client-secret";
+
+        /// <summary>Secret of <see cref="SecretsClientId"/> (<c>Seed:SecretsClientSecret</c>; the secrets service's <c>Identity:ClientSecret</c>).</summary>
+        public const string SecretsClientSecret = "secrets-client-secret";
+
+        /// <summary>Contoso's API key at <c>partner</c> (partner's <c>Partner:Keys</c>; the seeded <see cref="PartnerSecretName"/>).</summary>
+        public const string PartnerContosoKey = "partner-contoso-key";
+
+        /// <summary>Fabrikam's API key at <c>partner</c>.</summary>
+        public const string PartnerFabrikamKey = "partner-fabrikam-key";
     }
 }
