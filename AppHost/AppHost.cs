@@ -34,7 +34,8 @@ var identityDatabase = infrastructure.Databases[InfrastructureResources.Identity
 
 // collector-platform receives every service's telemetry (PlatformServiceExtensions points them at
 // it), checks it against the tenant-free rule and forwards it to the dashboard. Known tenant and
-// principal values let it recognise leaks; in Development it also keeps recent batches as received.
+// principal values let it recognise leaks. It never keeps batches as received here: only the test
+// fixture turns that view on (docs/telemetry.md).
 var collectorPlatform = builder.AddPlatformService<Projects.McpPlatform_CollectorPlatform>(PlatformServices.CollectorPlatform);
 if (builder.Environment.IsDevelopment())
 {
@@ -50,7 +51,6 @@ if (builder.Environment.IsDevelopment())
         collectorPlatform.WithEnvironment($"CollectorPlatform__KnownTenantValues__{i}", knownValues[i]);
     }
 
-    collectorPlatform.WithEnvironment("CollectorPlatform__ReceivedBufferSize", "500");
 }
 
 var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(InfrastructureResources.DbMigrator)

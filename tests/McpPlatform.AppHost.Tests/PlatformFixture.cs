@@ -57,6 +57,11 @@ public sealed class PlatformFixture : IAsyncLifetime
             .WithEnvironment($"AuditPolicy__Tenants__{RetentionProbeTenant}__RetentionDays", "30")
             .WithEnvironment($"AuditPolicy__Tenants__{RetentionProbeTenant}__MaxRows", "3");
 
+        // collector-platform keeps what it receives, before its checks, for the canary tests to read
+        // (GET /v1/received with an operator's token); the AppHost itself never turns this on.
+        builder.CreateResourceBuilder<ProjectResource>(McpPlatform.Core.PlatformServices.CollectorPlatform.ResourceName)
+            .WithEnvironment("CollectorPlatform__ReceivedBufferSize", "500");
+
         // Every call traced: tests that look for a call's spans (canaries, the dashboard) run beside
         // tests that make hundreds of calls a second, which would spend the default trace budget.
         // The budget itself is covered by PlatformTraceSamplerTests.

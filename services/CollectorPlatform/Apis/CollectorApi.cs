@@ -1,11 +1,14 @@
+using McpPlatform.CollectorPlatform.Extensions;
 using McpPlatform.CollectorPlatform.Ingest;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.CollectorPlatform.Apis;
 
 /// <summary>
-/// Operator views of the platform pipeline. Everything here is tenant-free by construction (findings
-/// hold keys and kinds, never values), the same exposure as the dashboard itself.
+/// Operator views of the platform pipeline, for operators' tokens only (<c>telemetry:read</c>).
+/// Findings and counts are tenant-free by construction (findings hold keys and kinds, never values).
+/// The received view is not: it holds batches before the checks, so it exists only where a test
+/// run turns it on (<c>CollectorPlatform:ReceivedBufferSize</c>), and answers 404 everywhere else.
 /// </summary>
 public static class CollectorApi
 {
@@ -14,13 +17,14 @@ public static class CollectorApi
     /// <returns>The same routes.</returns>
     public static IEndpointRouteBuilder MapCollectorApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/findings", (FindingsStore findings) =>
+        var views = app.MapGroup("/v1").RequireAuthorization(CollectorPlatformExtensions.OperatorPolicy);
+        views.MapGet("/findings", (FindingsStore findings) =>
         {
             var counts = findings.Counts();
             return TypedResults.Ok(new FindingsReport(counts.Sum(c => c.Count), counts, findings.Recent()));
         });
-        app.MapGet("/v1/tool-calls", (ToolCallStats stats) => TypedResults.Ok(stats.Summaries()));
-        app.MapGet("/v1/received", Results<Ok<IReadOnlyList<ReceivedBatch>>, NotFound> (ReceivedStore received) =>
+        views.MapGet("/tool-calls", (ToolCallStats stats) => TypedResults.Ok(stats.Summaries()));
+        views.MapGet("/received", Results<Ok<IReadOnlyList<ReceivedBatch>>, NotFound> (ReceivedStore received) =>
             received.Enabled ? TypedResults.Ok(received.All()) : TypedResults.NotFound());
         return app;
     }

@@ -204,11 +204,22 @@ public static class AuthorizationApi
         return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: Scheme);
     }
 
-    /// <summary>Scopes a signed-in user may receive for a resource; quota administration is for operators only.</summary>
-    private static string[] GrantableUserScopes(ProtectedResource resource, ClaimsIdentity user) =>
-        resource == PlatformResources.Quota && user.HasClaim(PlatformClaims.Role, PlatformRoles.Operator)
-            ? [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope, PlatformScopes.QuotaAdmin]
+    /// <summary>
+    /// Scopes a signed-in user may receive for a resource: quota administration and the platform
+    /// telemetry views are for operators only.
+    /// </summary>
+    private static string[] GrantableUserScopes(ProtectedResource resource, ClaimsIdentity user)
+    {
+        var isOperator = user.HasClaim(PlatformClaims.Role, PlatformRoles.Operator);
+        if (resource == PlatformResources.Quota && isOperator)
+        {
+            return [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope, PlatformScopes.QuotaAdmin];
+        }
+
+        return resource == PlatformResources.CollectorPlatform && !isOperator
+            ? [Scopes.OpenId, Scopes.OfflineAccess]
             : [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope];
+    }
 
     /// <summary>The one registered resource a user or agent may ask for directly, or null.</summary>
     private static ProtectedResource? SingleUserResource(ImmutableArray<string> resources) =>

@@ -34,8 +34,15 @@ public static class PlatformResources
     public static readonly ProtectedResource CollectorTenant =
         new(PlatformServices.CollectorTenant.LocalOrigin, PlatformScopes.AuditRead, ExchangeOnly: false, ServiceScope: PlatformScopes.AuditWrite);
 
+    /// <summary>
+    /// The platform telemetry collector's read APIs (findings, tool-call counts): <c>telemetry:read</c>,
+    /// granted to operators only. Its OTLP ingest takes per-service keys, not tokens (docs/telemetry.md).
+    /// </summary>
+    public static readonly ProtectedResource CollectorPlatform =
+        new(PlatformServices.CollectorPlatform.LocalOrigin, PlatformScopes.TelemetryRead, ExchangeOnly: false);
+
     /// <summary>Every registered resource.</summary>
-    public static readonly IReadOnlyList<ProtectedResource> All = [ToolsKnowledge, ToolsWorkspace, Downstream, Quota, CollectorTenant];
+    public static readonly IReadOnlyList<ProtectedResource> All = [ToolsKnowledge, ToolsWorkspace, Downstream, Quota, CollectorTenant, CollectorPlatform];
 
     /// <summary>The registered resource with this exact URI, or null. Comparison is ordinal: audiences are exact.</summary>
     /// <param name="uri">A resource indicator from a request or a token.</param>

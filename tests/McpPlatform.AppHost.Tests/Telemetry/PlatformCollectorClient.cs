@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Google.Protobuf;
+using McpPlatform.AppHost.Tests.Identity;
+using McpPlatform.AppHost.Tests.Support;
 using McpPlatform.CollectorPlatform.Otlp;
 using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
@@ -13,6 +15,9 @@ namespace McpPlatform.AppHost.Tests.Telemetry;
 internal static class PlatformCollectorClient
 {
     private static readonly HttpClient s_http = new() { BaseAddress = PlatformServices.CollectorPlatform.LocalUrl, Timeout = TimeSpan.FromMinutes(1) };
+    private static readonly SemaphoreSlim s_tokenLock = new(1, 1);
+    private static string? s_operatorToken;
+    private static DateTimeOffset s_operatorTokenRenewAt;
 
     /// <summary>
     /// The ingest key the AppHost would give a service named <paramref name="service"/>, derived from
@@ -43,12 +48,55 @@ internal static class PlatformCollectorClient
         PostAsync("v1/traces", request.ToByteArray(), "application/x-protobuf",
             IngestKey(platform, McpPlatform.CollectorPlatform.Ingest.TenantFreeChecker.ServiceOf(request.ResourceSpans[0].Resource)), cancellationToken);
 
+    /// <summary>GET of an operator view (findings, tool calls, received) with the operator's token.</summary>
     public static async Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken)
     {
-        using var response = await s_http.GetAsync(path, cancellationToken);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
+        var (status, body) = await GetAsync(path, await OperatorTokenAsync(cancellationToken), cancellationToken);
+        status.ShouldBe(HttpStatusCode.OK, path);
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
+
+    /// <summary>GET with the given bearer token (none when null); the raw answer.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> GetAsync(string path, string? bearer, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await s_http.SendAsync(request, cancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// A real operator token for collector-platform (authorization code + PKCE through identity),
+    /// fetched once per test run and renewed when it nears expiry.
+    /// </summary>
+    public static async Task<string> OperatorTokenAsync(CancellationToken cancellationToken)
+    {
+        await s_tokenLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (s_operatorToken is null || DateTimeOffset.UtcNow > s_operatorTokenRenewAt)
+            {
+                s_operatorToken = await UserTokenAsync(DemoDirectory.OperatorUserName, DemoDirectory.Parameters.OperatorPassword, cancellationToken);
+                s_operatorTokenRenewAt = DateTimeOffset.UtcNow.AddMinutes(10);
+            }
+
+            return s_operatorToken;
+        }
+        finally
+        {
+            s_tokenLock.Release();
+        }
+    }
+
+    /// <summary>A user's token for collector-platform, asking for <c>telemetry:read</c> (granted to operators only).</summary>
+    public static async Task<string> UserTokenAsync(string userName, string passwordParameter, CancellationToken cancellationToken) =>
+        (await IdentityClient.SignInWithPkceAsync(userName, DemoSecrets.Get(passwordParameter),
+            PlatformServices.CollectorPlatform.LocalOrigin, cancellationToken, PlatformScopes.TelemetryRead))
+        .GetProperty("access_token").GetString()!;
 
     /// <summary>Findings counted for one emitting service, by kind.</summary>
     public static async Task<Dictionary<string, long>> FindingsForAsync(string service, CancellationToken cancellationToken)

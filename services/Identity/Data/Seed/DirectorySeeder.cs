@@ -184,10 +184,12 @@ internal sealed class DirectorySeeder(
                 Permissions.Prefixes.Scope + PlatformScopes.QuotaRead,
                 Permissions.Prefixes.Scope + PlatformScopes.QuotaAdmin,
                 Permissions.Prefixes.Scope + PlatformScopes.AuditRead,
+                Permissions.Prefixes.Scope + PlatformScopes.TelemetryRead,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsKnowledge.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsWorkspace.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.Quota.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.CollectorTenant.Uri,
+                Permissions.Prefixes.Resource + PlatformResources.CollectorPlatform.Uri,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
