@@ -76,6 +76,6 @@ internal sealed partial class MigrationWorker(
         }
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9_]{0,62}\z")]
     private static partial Regex DatabaseName();
 }

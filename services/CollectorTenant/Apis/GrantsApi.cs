@@ -150,6 +150,6 @@ public static partial class GrantsApi
     private static ProblemHttpResult NotFound() =>
         Problems.Create(StatusCodes.Status404NotFound, "grant.not_found", "No grant with this id.");
 
-    [GeneratedRegex("^[0-9a-f]{32}$")]
+    [GeneratedRegex(@"^[0-9a-f]{32}\z")]
     private static partial Regex TraceIdShape();
 }

@@ -162,9 +162,9 @@ internal static partial class IngestRules
     private static bool IsId(string? value) =>
         value is { Length: > 0 and <= AuditLimits.MaxIdLength } && !value.Any(char.IsControl);
 
-    [GeneratedRegex("^[0-9a-f]{32}$")]
+    [GeneratedRegex(@"^[0-9a-f]{32}\z")]
     private static partial Regex Hex32();
 
-    [GeneratedRegex("^[0-9a-f]{64}$")]
+    [GeneratedRegex(@"^[0-9a-f]{64}\z")]
     private static partial Regex Hex64();
 }

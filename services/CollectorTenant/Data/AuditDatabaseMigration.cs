@@ -130,6 +130,6 @@ internal sealed partial class AuditDatabaseMigration(IConfiguration configuratio
         GRANT SELECT, INSERT, UPDATE ON audit.grants TO {{AuditDatabaseRoles.App}};
         """;
 
-    [GeneratedRegex("^[A-Za-z0-9!#%&()*+,./:;<=>?@^_{|}~-]{12,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9!#%&()*+,./:;<=>?@^_{|}~-]{12,128}\z")]
     private static partial Regex PasswordShape();
 }

@@ -189,7 +189,7 @@ internal sealed partial class TenantCacheFactory : ITenantCacheFactory, IDisposa
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant cache bypassed: Redis did not answer ({ErrorType}); tool calls run uncached until it does ({Suppressed} more since the last warning).")]
     private static partial void LogDegraded(ILogger logger, string errorType, long suppressed, Exception exception);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,31}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,31}\z")]
     private static partial Regex PurposeShape();
 
     /// <summary>One partition's view. Holds only the partition's id and key; the raw partition never leaves <see cref="ForTenant"/>.</summary>

@@ -88,7 +88,7 @@ public static partial class KnowledgeExportApi
         return TypedResults.Empty;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,200}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,200}\z")]
     private static partial Regex PartitionShape();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Operator {OperatorId} exported the knowledge of tenant {TenantId} ({Documents} documents, export {InvocationId}).")]
