@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace McpPlatform.ServiceDefaults.Errors;
 
@@ -15,6 +17,17 @@ internal static class ProblemWriter
     public static async Task WriteAsync(HttpContext context, IProblemDetailsService problems, int status, string code, string detail)
     {
         context.Response.StatusCode = status;
+        if (IsOAuthEndpoint(context) && status < StatusCodes.Status500InternalServerError)
+        {
+            // RFC 6749 §5.2: what an OAuth client parses; no caching of an answer to a token request.
+            context.Response.ContentType = "application/json;charset=UTF-8";
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.WriteAsync(
+                JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = detail }),
+                context.RequestAborted);
+            return;
+        }
+
         var problem = new ProblemDetails { Status = status, Detail = detail, Extensions = { ["code"] = code } };
         if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
         {
@@ -24,5 +37,11 @@ internal static class ProblemWriter
         problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         context.Response.ContentType = "application/problem+json";
         await context.Response.WriteAsync(JsonSerializer.Serialize(problem), context.RequestAborted);
+    }
+
+    private static bool IsOAuthEndpoint(HttpContext context)
+    {
+        var prefixes = context.RequestServices.GetService<IOptions<PlatformErrorOptions>>()?.Value.OAuthPathPrefixes;
+        return prefixes is { Count: > 0 } && prefixes.Any(prefix => context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -5,6 +5,7 @@ using McpPlatform.Identity.Data;
 using McpPlatform.Identity.Exchange;
 using McpPlatform.Identity.Principals;
 using McpPlatform.Identity.Tenancy;
+using McpPlatform.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -58,6 +59,8 @@ public static class IdentityServiceExtensions
             });
         builder.Services.AddAuthorization();
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "mcpplatform.antiforgery");
+        // What the shared error rule refuses before OpenIddict runs is an OAuth error there too.
+        builder.Services.Configure<PlatformErrorOptions>(options => options.OAuthPathPrefixes.Add("/connect"));
 
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())

@@ -64,6 +64,22 @@ public sealed partial class HostileInputTests(PlatformFixture platform)
         body.ShouldContain("\"code\":\"request.invalid_text\"");
     }
 
+    [Theory]
+    [InlineData("grant_type=client_credentials&client_id=contoso%00agent")]
+    [InlineData("grant_type=client_credentials&client_id=contoso-agent&x=\u0001")]
+    public async Task Identity_TokenEndpointWithControlCharacters_AnswersAnOAuthError(string form)
+    {
+        await platform.WaitForHealthyAsync(PlatformServices.Identity.ResourceName);
+        using var content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        using var response = await s_http.PostAsync(new Uri(PlatformServices.Identity.LocalUrl, "/connect/token"), content, Cancel);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        response.Headers.CacheControl?.NoStore.ShouldBe(true);
+        using var error = System.Text.Json.JsonDocument.Parse(body);
+        error.RootElement.GetProperty("error").GetString().ShouldBe("invalid_request", body);
+        error.RootElement.GetProperty("error_description").GetString().ShouldNotBeNullOrWhiteSpace();
+    }
+
     [Fact]
     public async Task CollectorTenant_UnhandledPathsAndBareStatuses_AnswerProblemsWithCodeAndTraceId()
     {
