@@ -9,10 +9,12 @@ cd "$(dirname "$0")/.."
 
 identity=http://localhost:5100
 resource=${2:-http://localhost:5200/mcp}
-# The quota and audit APIs take their own scopes (quota:admin is granted to operators only).
+# The quota, audit and secrets APIs take their own scopes (quota:admin is granted to operators
+# only, secrets:write to tenant admins only).
 case "$resource" in
   http://localhost:5300) scope="quota:read quota:admin" ;;
   http://localhost:5500) scope="audit:read" ;;
+  http://localhost:5800) scope="secrets:write" ;;
   *) scope="mcp:tools" ;;
 esac
 settings=AppHost/appsettings.Development.json
