@@ -29,6 +29,11 @@ var toolsWorkspaceSecret = builder.AddParameter(DemoDirectory.Parameters.ToolsWo
 var identitySecret = builder.AddParameter(DemoDirectory.Parameters.IdentityClientSecret, secret: true);
 // The audit database's app role: what collector-tenant logs in as (docs/telemetry.md, RLS design).
 var auditAppPassword = builder.AddParameter(AuditDatabaseRoles.AppPasswordParameter, secret: true);
+// The secrets service: its database's app role, its key-encryption key (base64 of 32 bytes; never
+// given to any other process) and its own client, with which it sends its audit records.
+var secretsAppPassword = builder.AddSecretParameter(SecretsDatabaseRoles.AppPasswordParameter);
+var secretsKeyEncryptionKey = builder.AddSecretParameter(SecretsDatabaseRoles.KeyEncryptionKeyParameter);
+var secretsClientSecret = builder.AddSecretParameter(DemoDirectory.Parameters.SecretsClientSecret);
 
 var identityDatabase = infrastructure.Databases[InfrastructureResources.IdentityDatabase];
 
@@ -65,7 +70,9 @@ var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(Infrastructur
     .WithEnvironment("Seed__ToolsKnowledgeClientSecret", toolsKnowledgeSecret)
     .WithEnvironment("Seed__ToolsWorkspaceClientSecret", toolsWorkspaceSecret)
     .WithEnvironment("Seed__IdentityClientSecret", identitySecret)
-    .WithEnvironment("Audit__AppPassword", auditAppPassword);
+    .WithEnvironment("Seed__SecretsClientSecret", secretsClientSecret)
+    .WithEnvironment("Audit__AppPassword", auditAppPassword)
+    .WithEnvironment("Secrets__AppPassword", secretsAppPassword);
 
 // The tenancy model (Tenancy:Model, Tenancy:DataScope, …) is set once, in the AppHost's
 // configuration, and pinned by identity on first start.
@@ -132,5 +139,26 @@ builder.AddPlatformService<Projects.McpPlatform_ToolsKnowledge>(PlatformServices
     .WithAuditSpool(builder, PlatformServices.ToolsKnowledge)
     .WithKnowledgeStore(builder, infrastructure)
     .WithTenantCache(builder);
+
+// secrets logs in as its database's app role (RLS binds it; it refuses to start otherwise) and
+// sends its audit records (secret reads and changes) through its own spool, without waiting for
+// collector-tenant, like the MCP servers.
+var secretsDatabase = infrastructure.Databases[InfrastructureResources.SecretsDatabase];
+var secrets = builder.AddPlatformService<Projects.McpPlatform_Secrets>(PlatformServices.Secrets)
+    .WithEnvironment($"ConnectionStrings__{InfrastructureResources.SecretsDatabase}", ReferenceExpression.Create(
+        $"{secretsDatabase.Resource.ConnectionStringExpression};Username={SecretsDatabaseRoles.App};Password={secretsAppPassword.Resource}"))
+    .WaitForCompletion(migrator)
+    .WithReference(identity)
+    .WaitFor(identity)
+    .WithEnvironment("Secrets__KeyEncryptionKey", secretsKeyEncryptionKey)
+    .WithEnvironment("Identity__ClientSecret", secretsClientSecret)
+    .WithReference(collectorTenant)
+    .WithAuditSpool(builder, PlatformServices.Secrets);
+if (builder.Environment.IsDevelopment())
+{
+    // The Development seed: each demo tenant's partner key as its secret partner-api-key.
+    secrets.WithEnvironment($"Seed__PartnerKeys__{DemoDirectory.ContosoTenantId}", builder.AddSecretParameter(DemoDirectory.Parameters.PartnerContosoKey))
+        .WithEnvironment($"Seed__PartnerKeys__{DemoDirectory.FabrikamTenantId}", builder.AddSecretParameter(DemoDirectory.Parameters.PartnerFabrikamKey));
+}
 
 builder.Build().Run();

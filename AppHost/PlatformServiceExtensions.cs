@@ -97,6 +97,15 @@ internal static class PlatformServiceExtensions
         return project;
     }
 
+    /// <summary>
+    /// A secret parameter, added once: several resources take the same parameter (the partner
+    /// keys reach both partner and the secrets seed), and Aspire refuses a name added twice.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddSecretParameter(this IDistributedApplicationBuilder builder, string name) =>
+        builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == name) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : builder.AddParameter(name, secret: true);
+
     // One secret for the AppHost, from which every service's telemetry ingest key is derived.
     private static IResourceBuilder<ParameterResource> IngestSecret(IDistributedApplicationBuilder builder) =>
         builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == TelemetryIngestKeys.SecretParameter) is { } existing

@@ -9,12 +9,13 @@ cd "$(dirname "$0")/.."
 
 identity=http://localhost:5100
 resource=${2:-http://localhost:5200/mcp}
-# The quota, audit and platform telemetry APIs take their own scopes (quota:admin and
-# telemetry:read are granted to operators only).
+# The quota, audit, platform telemetry and secrets APIs take their own scopes (quota:admin and
+# telemetry:read are granted to operators only, secrets:write to tenant admins only).
 case "$resource" in
   http://localhost:5300) scope="quota:read quota:admin" ;;
   http://localhost:5400) scope="telemetry:read" ;;
   http://localhost:5500) scope="audit:read" ;;
+  http://localhost:5800) scope="secrets:write" ;;
   *) scope="mcp:tools" ;;
 esac
 settings=AppHost/appsettings.Development.json

@@ -22,6 +22,20 @@ public static class AuditKinds
     /// </summary>
     public const string TokenExchange = "token_exchange";
 
+    /// <summary>
+    /// One attempt to read a secret value at <c>secrets</c> with an exchanged token of this tenant:
+    /// granted (<see cref="AuditOutcomes.Success"/>) or refused (<see cref="AuditOutcomes.Denied"/>
+    /// with <c>secret.not_found</c> or <c>secret.denied</c>). Never carries the value. Written by
+    /// <c>secrets</c> only.
+    /// </summary>
+    public const string SecretRead = "secret_read";
+
+    /// <summary>
+    /// A tenant admin created, rotated or deleted one of the tenant's secrets (never the value).
+    /// Written by <c>secrets</c> only.
+    /// </summary>
+    public const string SecretChange = "secret_change";
+
     /// <summary>Every kind.</summary>
-    public static readonly IReadOnlyList<string> All = [ToolCall, TokenExchange, GrantRequested, GrantApproved, GrantUsed];
+    public static readonly IReadOnlyList<string> All = [ToolCall, TokenExchange, SecretRead, SecretChange, GrantRequested, GrantApproved, GrantUsed];
 }

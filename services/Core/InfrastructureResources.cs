@@ -21,6 +21,9 @@ public static class InfrastructureResources
     /// <summary>Database of the tenant audit collector.</summary>
     public const string AuditDatabase = "auditdb";
 
+    /// <summary>Database of the secrets service (wrapped data keys, encrypted values).</summary>
+    public const string SecretsDatabase = "secretsdb";
+
     /// <summary>Every application database the migrator owns.</summary>
-    public static readonly IReadOnlyList<string> Databases = [IdentityDatabase, AuditDatabase];
+    public static readonly IReadOnlyList<string> Databases = [IdentityDatabase, AuditDatabase, SecretsDatabase];
 }

@@ -20,6 +20,7 @@ internal static class AllowedGraph
         ["Knowledge"] = ["Core"],
         ["Identity.Data"] = ["Core"],
         ["CollectorTenant.Data"] = ["Core"],
+        ["Secrets.Data"] = ["Core"],
 
         // Deployable services
         ["Identity"] = ["Core", "ServiceDefaults", "Audit", "Identity.Data"],
@@ -28,10 +29,11 @@ internal static class AllowedGraph
         ["CollectorPlatform"] = ["Core", "ServiceDefaults"],
         ["CollectorTenant"] = ["Core", "ServiceDefaults"],
         ["Downstream"] = ["Core", "ServiceDefaults"],
-        ["DbMigrator"] = ["Core", "ServiceDefaults", "Identity.Data", "CollectorTenant.Data"],
+        ["Secrets"] = ["Core", "ServiceDefaults", "Audit"],
+        ["DbMigrator"] = ["Core", "ServiceDefaults", "Identity.Data", "CollectorTenant.Data", "Secrets.Data"],
 
         // Orchestration
-        ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "ToolsKnowledge", "Quota", "CollectorTenant", "CollectorPlatform"],
+        ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "ToolsKnowledge", "Quota", "CollectorTenant", "CollectorPlatform", "Secrets"],
     };
 
     public static IEnumerable<(string From, string To)> All =>

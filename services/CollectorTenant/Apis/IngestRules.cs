@@ -7,8 +7,9 @@ namespace McpPlatform.CollectorTenant.Apis;
 
 /// <summary>
 /// What a sender may write (docs/telemetry.md, "Service-to-service authentication"): every sender
-/// writes <c>tool_call</c> records, only identity writes <c>token_exchange</c> records, and nobody
-/// writes grant events (the collector itself does). Then the shape of each field.
+/// writes <c>tool_call</c> records, only identity writes <c>token_exchange</c> records, only the
+/// secrets service writes <c>secret_read</c> and <c>secret_change</c> records, and nobody writes
+/// grant events (the collector itself does). Then the shape of each field.
 /// </summary>
 internal static partial class IngestRules
 {
@@ -100,7 +101,14 @@ internal static partial class IngestRules
             return ("record.arguments_too_large", $"arguments may be at most {AuditLimits.MaxArgumentsBytes} bytes; send the digest alone.");
         }
 
-        if ((record.Kind == AuditKinds.TokenExchange ? TokenExchangeRule(record) : ToolCallRule(record)) is { } kindShape)
+        var kindShape = record.Kind switch
+        {
+            AuditKinds.TokenExchange => TokenExchangeRule(record),
+            AuditKinds.SecretRead => SecretReadRule(record),
+            AuditKinds.SecretChange => SecretChangeRule(record),
+            _ => ToolCallRule(record),
+        };
+        if (kindShape is not null)
         {
             return kindShape;
         }
@@ -127,10 +135,61 @@ internal static partial class IngestRules
             AuditKinds.TokenExchange when string.Equals(sender, policy.IdentityClientId, StringComparison.Ordinal) => null,
             AuditKinds.TokenExchange => ("record.kind_sender_forbidden",
                 $"'{AuditKinds.TokenExchange}' records are written by identity only (client '{policy.IdentityClientId}'), not by '{sender}'."),
+            AuditKinds.SecretRead or AuditKinds.SecretChange when string.Equals(sender, policy.SecretsClientId, StringComparison.Ordinal) => null,
+            AuditKinds.SecretRead or AuditKinds.SecretChange => ("record.kind_sender_forbidden",
+                $"'{kind}' records are written by the secrets service only (client '{policy.SecretsClientId}'), not by '{sender}'."),
             _ when AuditKinds.All.Contains(kind) => ("record.kind_forbidden",
                 $"Senders write '{AuditKinds.ToolCall}' (and identity '{AuditKinds.TokenExchange}') records only; grant events are written by the collector."),
             _ => ("record.kind_forbidden", $"kind must be '{AuditKinds.ToolCall}' (or '{AuditKinds.TokenExchange}' from identity)."),
         };
+    }
+
+    // A read names the secret and the acting server in detail and the tool in tool; it is granted
+    // or refused, never a value or arguments.
+    private static (string Code, string Message)? SecretReadRule(AuditRecord record)
+    {
+        if (record.Tool is null)
+        {
+            return ("record.tool_invalid", $"A '{AuditKinds.SecretRead}' record names the tool the value was read for.");
+        }
+
+        return DecisionRule(record, AuditKinds.SecretRead) ?? DetailRule(record, AuditKinds.SecretRead);
+    }
+
+    private static (string Code, string Message)? SecretChangeRule(AuditRecord record)
+    {
+        if (record.Outcome != AuditOutcomes.Success || record.ReasonCode is not null)
+        {
+            return ("record.outcome_invalid", $"A '{AuditKinds.SecretChange}' record is written for a change that happened: outcome '{AuditOutcomes.Success}', no reason code.");
+        }
+
+        return record.Tool is not null
+            ? ("record.tool_invalid", $"A '{AuditKinds.SecretChange}' record is not about a tool.")
+            : DetailRule(record, AuditKinds.SecretChange);
+    }
+
+    private static (string Code, string Message)? DecisionRule(AuditRecord record, string kind)
+    {
+        if (record.Outcome is not (AuditOutcomes.Success or AuditOutcomes.Denied))
+        {
+            return ("record.outcome_invalid", $"A '{kind}' outcome is '{AuditOutcomes.Success}' or '{AuditOutcomes.Denied}'.");
+        }
+
+        return (record.Outcome == AuditOutcomes.Denied) != (record.ReasonCode is not null)
+            ? ("record.reason_code_invalid", "A refusal carries its reason code; a granted request carries none.")
+            : null;
+    }
+
+    private static (string Code, string Message)? DetailRule(AuditRecord record, string kind)
+    {
+        if (record.Detail is not { ValueKind: JsonValueKind.Object } detail || detail.GetRawText().Length > AuditLimits.MaxDetailBytes)
+        {
+            return ("record.detail_invalid", $"detail must be a JSON object of at most {AuditLimits.MaxDetailBytes} bytes.");
+        }
+
+        return record.Arguments is not null || record.ArgumentDigest is not null
+            ? ("record.arguments_forbidden", $"A '{kind}' record has no tool arguments.")
+            : null;
     }
 
     private static (string Code, string Message)? ToolCallRule(AuditRecord record) =>

@@ -24,6 +24,12 @@ public sealed class AuditPolicyOptions
     /// </summary>
     public string IdentityClientId { get; set; } = McpPlatform.Core.DemoDirectory.IdentityClientId;
 
+    /// <summary>
+    /// The client id the secrets service sends its records as: the only sender whose
+    /// <c>secret_read</c> and <c>secret_change</c> records are accepted.
+    /// </summary>
+    public string SecretsClientId { get; set; } = McpPlatform.Core.DemoDirectory.SecretsClientId;
+
     /// <summary>How often the retention job prunes every tenant's trail.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);
 

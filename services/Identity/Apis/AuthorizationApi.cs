@@ -95,6 +95,12 @@ public static class AuthorizationApi
             // Directory changes (membership, role, disabling) take effect on the next refresh.
             var identity = (ClaimsIdentity)stored.Identity!;
             principals.ApplyUser(identity, user);
+            // Scopes that depend on a role (quota:admin, secrets:write) end with the role.
+            if (stored.GetResources() is [var uri] && PlatformResources.Find(uri) is { } resource)
+            {
+                identity.SetScopes(identity.GetScopes().Intersect(GrantableUserScopes(resource, identity)));
+            }
+
             PlatformPrincipals.SetDestinations(identity);
             return TypedResults.SignIn(stored, authenticationScheme: Scheme);
         }
@@ -177,7 +183,7 @@ public static class AuthorizationApi
         identity.SetClaims(PlatformClaims.Role, subject.GetClaims(PlatformClaims.Role));
         identity.SetClaim(PlatformClaims.InvocationId, request.GetParameter(TokenExchange.InvocationIdParameter)?.ToString());
         identity.SetClaim(PlatformClaims.Actor, ActorChain.Nest(request.ClientId!, subject.GetClaim(PlatformClaims.Actor)));
-        identity.SetScopes(decision.Target!.Scope);
+        identity.SetScopes(decision.Target!.TokenExchangeScope);
         identity.SetResources(decision.Target.Uri);
         identity.SetAccessTokenLifetime(TokenExchange.MaxLifetime);
         PlatformPrincipals.SetDestinations(identity);
@@ -206,19 +212,32 @@ public static class AuthorizationApi
 
     /// <summary>
     /// Scopes a signed-in user may receive for a resource: quota administration and the platform
-    /// telemetry views are for operators only.
+    /// telemetry views are for operators only, and managing secrets for the admin of the tenant the
+    /// token is for.
     /// </summary>
-    private static string[] GrantableUserScopes(ProtectedResource resource, ClaimsIdentity user)
+    internal static string[] GrantableUserScopes(ProtectedResource resource, ClaimsIdentity user)
     {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(user);
         var isOperator = user.HasClaim(PlatformClaims.Role, PlatformRoles.Operator);
         if (resource == PlatformResources.Quota && isOperator)
         {
             return [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope, PlatformScopes.QuotaAdmin];
         }
 
-        return resource == PlatformResources.CollectorPlatform && !isOperator
-            ? [Scopes.OpenId, Scopes.OfflineAccess]
-            : [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope];
+        if (resource == PlatformResources.CollectorPlatform)
+        {
+            return isOperator ? [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope] : [Scopes.OpenId, Scopes.OfflineAccess];
+        }
+
+        if (resource == PlatformResources.Secrets)
+        {
+            return user.HasClaim(PlatformClaims.Role, PlatformRoles.TenantAdmin) && user.HasClaim(c => c.Type == PlatformClaims.TenantId)
+                ? [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope]
+                : [Scopes.OpenId, Scopes.OfflineAccess];
+        }
+
+        return [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope];
     }
 
     /// <summary>The one registered resource a user or agent may ask for directly, or null.</summary>

@@ -41,8 +41,16 @@ public static class PlatformResources
     public static readonly ProtectedResource CollectorPlatform =
         new(PlatformServices.CollectorPlatform.LocalOrigin, PlatformScopes.TelemetryRead, ExchangeOnly: false);
 
+    /// <summary>
+    /// The secrets service: tenant admins manage their tenant's secrets with <c>secrets:write</c>
+    /// (granted to tenant admins only); MCP servers read a value for one invocation with an
+    /// exchanged token, which carries <c>secrets:read</c> and never <c>secrets:write</c>.
+    /// </summary>
+    public static readonly ProtectedResource Secrets =
+        new(PlatformServices.Secrets.LocalOrigin, PlatformScopes.SecretsWrite, ExchangeOnly: false, ExchangeScope: PlatformScopes.SecretsRead);
+
     /// <summary>Every registered resource.</summary>
-    public static readonly IReadOnlyList<ProtectedResource> All = [ToolsKnowledge, ToolsWorkspace, Downstream, Quota, CollectorTenant, CollectorPlatform];
+    public static readonly IReadOnlyList<ProtectedResource> All = [ToolsKnowledge, ToolsWorkspace, Downstream, Quota, CollectorTenant, CollectorPlatform, Secrets];
 
     /// <summary>The registered resource with this exact URI, or null. Comparison is ordinal: audiences are exact.</summary>
     /// <param name="uri">A resource indicator from a request or a token.</param>

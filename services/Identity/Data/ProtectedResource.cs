@@ -8,4 +8,13 @@ namespace McpPlatform.Identity.Data;
 /// When set, platform MCP servers may get a client-credentials token for this resource with this
 /// scope and no tenant: a platform API they call as themselves (quota admission), never for a tenant's data.
 /// </param>
-public sealed record ProtectedResource(string Uri, string Scope, bool ExchangeOnly, string? ServiceScope = null);
+/// <param name="ExchangeScope">
+/// When set, the scope an exchanged token for this resource carries instead of <paramref name="Scope"/>:
+/// what a server acting for a caller may do differs from what the caller may do themselves
+/// (secrets: users write with <c>secrets:write</c>, servers read with <c>secrets:read</c>).
+/// </param>
+public sealed record ProtectedResource(string Uri, string Scope, bool ExchangeOnly, string? ServiceScope = null, string? ExchangeScope = null)
+{
+    /// <summary>The scope of an exchanged token for this resource.</summary>
+    public string TokenExchangeScope => ExchangeScope ?? Scope;
+}

@@ -114,7 +114,7 @@ public sealed class ExchangeAudit
         if (decision.Target is { } target)
         {
             detail["audience"] = target.Uri;
-            detail["scopes"] = new JsonArray(target.Scope);
+            detail["scopes"] = new JsonArray(target.TokenExchangeScope);
             detail["lifetimeSeconds"] = (int)TokenExchange.MaxLifetime.TotalSeconds;
         }
         else

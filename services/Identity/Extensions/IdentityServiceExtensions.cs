@@ -85,7 +85,8 @@ public static class IdentityServiceExtensions
 
                 options.RegisterScopes(
                     [Scopes.OpenId, Scopes.OfflineAccess, PlatformScopes.QuotaAdmin,
-                     .. PlatformResources.All.Select(r => r.Scope), .. PlatformResources.All.Select(r => r.ServiceScope).OfType<string>()]);
+                     .. PlatformResources.All.Select(r => r.Scope), .. PlatformResources.All.Select(r => r.ExchangeScope).OfType<string>(),
+                     .. PlatformResources.All.Select(r => r.ServiceScope).OfType<string>()]);
                 options.ValidateRegisteredResources();
                 options.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty.Descriptor)
                     .AddEventHandler(ValidateSubjectTokenAudience.Descriptor)

@@ -30,6 +30,7 @@ public sealed partial class HostileInputTests(PlatformFixture platform)
     [
         PlatformServices.Identity, PlatformServices.ToolsKnowledge, PlatformServices.Quota,
         PlatformServices.CollectorPlatform, PlatformServices.CollectorTenant, PlatformServices.Downstream,
+        PlatformServices.Secrets,
     ];
 
     [Fact]
@@ -51,6 +52,79 @@ public sealed partial class HostileInputTests(PlatformFixture platform)
         }
 
         failures.ShouldBeEmpty($"{failures.Count} of {cases.Count} hostile requests were answered with a 5xx or internals:\n" + string.Join("\n", failures));
+    }
+
+    // secrets: the admin API with a tenant admin's token and the read API with an exchanged token,
+    // so every body is actually read. Its own fact: the tokens come from the secrets helpers.
+    [Fact]
+    public async Task Secrets_HostileRequests_AnswerBelow500WithoutInternals()
+    {
+        await platform.WaitForHealthyAsync(PlatformServices.Secrets.ResourceName, PlatformServices.Identity.ResourceName);
+        var admin = await Secrets.SecretsClient.AliceAsync(Cancel);
+        var reader = await Secrets.SecretsClient.ExchangeAsWorkspaceAsync(await Secrets.SecretsClient.AgentAtWorkspaceAsync(
+            DemoDirectory.ContosoAgentClientId, DemoDirectory.Parameters.ContosoAgentSecret, Cancel), $"hostile-{Guid.NewGuid():N}", Cancel);
+
+        var failures = new List<string>();
+        var cases = SecretsCases(admin, reader).ToList();
+        foreach (var hostile in cases)
+        {
+            var (status, body) = await SendAsync(hostile.Request!());
+            if (status >= 500 || Leak(body) is { } leak)
+            {
+                failures.Add($"{hostile.Name}: {status} {(status >= 500 ? string.Empty : $"leaks '{Leak(body)}' ")}{Snippet(body)}");
+            }
+        }
+
+        failures.ShouldBeEmpty($"{failures.Count} of {cases.Count} hostile requests were answered with a 5xx or internals:\n" + string.Join("\n", failures));
+    }
+
+    private static IEnumerable<HostileCase> SecretsCases(string admin, string reader)
+    {
+        var secrets = PlatformServices.Secrets.LocalUrl;
+        var partner = DemoDirectory.PartnerSecretName;
+        const string Nul = "%00";
+        const string LoneSurrogate = "%ED%A0%80";
+        var longText = new string('a', 10_000);
+        var deepJson = new string('[', 100_000) + new string(']', 100_000);
+        foreach (var (label, body) in new (string, string)[]
+        {
+            ("deep nesting", deepJson),
+            ("NUL and lone surrogates in strings", "{\"name\":\"a\\u0000\",\"value\":\"\\ud800\",\"allowedServers\":[\"\\u0000\"],\"allowedTools\":[\"\\udfff\"]}"),
+            ("wrong types", "{\"name\":1,\"value\":{},\"allowedServers\":\"tools-workspace\",\"allowedTools\":[1,null,true]}"),
+            ("huge numbers", "{\"name\":1e999999,\"value\":" + new string('9', 5000) + "}"),
+            ("null", "null"),
+            ("control characters in name", "{\"name\":\"a\\nb\\t\",\"value\":\"v\",\"allowedServers\":[\"tools-workspace\"],\"allowedTools\":[\"t\"]}"),
+            ("10,000-character fields", $"{{\"name\":\"{longText}\",\"value\":\"{longText}\",\"allowedServers\":[\"{longText}\"],\"allowedTools\":[\"{longText}\"]}}"),
+            ("70,000-character value", $"{{\"name\":\"n\",\"value\":\"{new string('v', 70_000)}\",\"allowedServers\":[\"s\"],\"allowedTools\":[\"t\"]}}"),
+            ("2,000 allowed tools", "{\"name\":\"n\",\"value\":\"v\",\"allowedServers\":[\"s\"],\"allowedTools\":[" + string.Join(",", Enumerable.Repeat("\"t\"", 2000)) + "]}"),
+            ("duplicate properties", "{\"name\":\"a\",\"name\":\"b\",\"value\":\"v\"}"),
+            ("truncated", "{\"name\":\"a\",\"val"),
+        })
+        {
+            yield return new($"secrets: create {label}", () => Post(secrets, "/v1/secrets", Utf8(body), "application/json", admin));
+            // A name nobody has: a body that happens to be valid must not rotate the seeded secret.
+            yield return new($"secrets: rotate {label}", () => Post(secrets, "/v1/secrets/hostile-no-such-secret/rotate", Utf8(body), "application/json", admin));
+            yield return new($"secrets: read {label}", () => Post(secrets, $"/v1/secrets/{partner}/read", Utf8(body), "application/json", reader));
+        }
+
+        yield return new("secrets: create garbage bytes", () => Post(secrets, "/v1/secrets", Bytes([0xFF, 0x00, 0x7B]), "application/json", admin));
+        yield return new("secrets: create oversized body", () => Post(secrets, "/v1/secrets", new ByteArrayContent(new byte[2 * 1024 * 1024]), "application/json", admin));
+        yield return new("secrets: create wrong content type", () => Post(secrets, "/v1/secrets", Utf8("name=a"), "application/x-www-form-urlencoded", admin));
+        yield return new("secrets: read oversized body", () => Post(secrets, $"/v1/secrets/{partner}/read", Utf8($"{{\"tool\":\"{longText}\"}}"), "application/json", reader));
+        yield return new("secrets: read with a user token", () => Post(secrets, $"/v1/secrets/{partner}/read", Utf8("{\"tool\":\"call_connection\"}"), "application/json", admin));
+        yield return new("secrets: read unauthenticated", () => Post(secrets, $"/v1/secrets/{partner}/read", Utf8("{\"tool\":\"call_connection\"}"), "application/json"));
+        yield return new("secrets: read with a bearer that is garbage", () => Post(secrets, $"/v1/secrets/{partner}/read", Utf8("{}"), "application/json", "\u00ff.%00." + longText));
+        foreach (var name in new[] { Nul, $"a{Nul}b", LoneSurrogate, "%FF%FE", longText, "UPPER", "..", "a%2Fb", "%20" })
+        {
+            yield return new($"secrets: get {name[..Math.Min(name.Length, 20)]}", () => Get(secrets, $"/v1/secrets/{name}", admin));
+            yield return new($"secrets: delete {name[..Math.Min(name.Length, 20)]}", () => new HttpRequestMessage(HttpMethod.Delete, new Uri(secrets, $"/v1/secrets/{name}"))
+            {
+                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", admin) },
+            });
+            yield return new($"secrets: read {name[..Math.Min(name.Length, 20)]}", () => Post(secrets, $"/v1/secrets/{name}/read", Utf8("{\"tool\":\"call_connection\"}"), "application/json", reader));
+        }
+
+        yield return new("secrets: list with odd query", () => Get(secrets, $"/v1/secrets?tenant={Nul}&x={LoneSurrogate}", admin));
     }
 
     [Fact]

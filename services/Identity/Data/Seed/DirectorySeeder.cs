@@ -48,10 +48,13 @@ internal sealed class DirectorySeeder(
             PlatformResources.ToolsKnowledge, [PlatformResources.Downstream, PlatformResources.ToolsWorkspace],
             seed.ToolsKnowledgeClientSecret, nameof(SeedOptions.ToolsKnowledgeClientSecret), cancellationToken);
         await UpsertResourceServerAsync(DemoDirectory.ToolsWorkspaceClientId, "tools-workspace MCP server",
-            PlatformResources.ToolsWorkspace, [PlatformResources.Downstream, PlatformResources.ToolsKnowledge],
+            PlatformResources.ToolsWorkspace, [PlatformResources.Downstream, PlatformResources.ToolsKnowledge, PlatformResources.Secrets],
             seed.ToolsWorkspaceClientSecret, nameof(SeedOptions.ToolsWorkspaceClientSecret), cancellationToken);
 
-        await UpsertIdentityAuditClientAsync(cancellationToken);
+        await UpsertAuditClientAsync(DemoDirectory.IdentityClientId, "identity (audit delivery)",
+            seed.IdentityClientSecret, nameof(SeedOptions.IdentityClientSecret), cancellationToken);
+        await UpsertAuditClientAsync(DemoDirectory.SecretsClientId, "secrets (audit delivery)",
+            seed.SecretsClientSecret, nameof(SeedOptions.SecretsClientSecret), cancellationToken);
     }
 
     private async Task UpsertTenantAsync(string id, string slug, string displayName, CancellationToken cancellationToken)
@@ -185,11 +188,13 @@ internal sealed class DirectorySeeder(
                 Permissions.Prefixes.Scope + PlatformScopes.QuotaAdmin,
                 Permissions.Prefixes.Scope + PlatformScopes.AuditRead,
                 Permissions.Prefixes.Scope + PlatformScopes.TelemetryRead,
+                Permissions.Prefixes.Scope + PlatformScopes.SecretsWrite,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsKnowledge.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsWorkspace.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.Quota.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.CollectorTenant.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.CollectorPlatform.Uri,
+                Permissions.Prefixes.Resource + PlatformResources.Secrets.Uri,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
@@ -232,7 +237,7 @@ internal sealed class DirectorySeeder(
         {
             descriptor.Permissions.Add(Permissions.Prefixes.Resource + target.Uri);
             descriptor.Permissions.Add(Permissions.Prefixes.Audience + target.Uri);
-            descriptor.Permissions.Add(Permissions.Prefixes.Scope + target.Scope);
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + target.TokenExchangeScope);
         }
 
         // Platform APIs the server calls as itself (quota admission), by client credentials.
@@ -248,21 +253,24 @@ internal sealed class DirectorySeeder(
         await UpsertApplicationAsync(descriptor, cancellationToken);
     }
 
-    // identity's own client: it sends token-exchange audit records to collector-tenant and may do
-    // nothing else (no tenant, no exchange, no other platform API).
-    private async Task UpsertIdentityAuditClientAsync(CancellationToken cancellationToken)
+    // A platform service's own client that only sends audit records to collector-tenant and may do
+    // nothing else (no tenant, no exchange, no other platform API): identity (token_exchange
+    // records) and secrets (secret_read and secret_change records). The collector accepts those
+    // kinds from these client ids alone.
+    private async Task UpsertAuditClientAsync(
+        string clientId, string displayName, string? secret, string secretKey, CancellationToken cancellationToken)
     {
-        if (!HasSecret(seed.IdentityClientSecret, nameof(SeedOptions.IdentityClientSecret), DemoDirectory.IdentityClientId))
+        if (!HasSecret(secret, secretKey, clientId))
         {
             return;
         }
 
         var descriptor = new OpenIddictApplicationDescriptor
         {
-            ClientId = DemoDirectory.IdentityClientId,
-            ClientSecret = seed.IdentityClientSecret,
+            ClientId = clientId,
+            ClientSecret = secret,
             ClientType = ClientTypes.Confidential,
-            DisplayName = "identity (audit delivery)",
+            DisplayName = displayName,
             Permissions =
             {
                 Permissions.Endpoints.Token,

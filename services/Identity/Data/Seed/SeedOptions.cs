@@ -28,4 +28,7 @@ public sealed class SeedOptions
 
     /// <summary>Secret of identity's own client (audit delivery to collector-tenant).</summary>
     public string? IdentityClientSecret { get; set; }
+
+    /// <summary>Secret of the secrets service's own client (audit delivery to collector-tenant).</summary>
+    public string? SecretsClientSecret { get; set; }
 }
