@@ -29,6 +29,9 @@ var toolsWorkspaceSecret = builder.AddParameter(DemoDirectory.Parameters.ToolsWo
 var identitySecret = builder.AddParameter(DemoDirectory.Parameters.IdentityClientSecret, secret: true);
 // The audit database's app role: what collector-tenant logs in as (docs/telemetry.md, RLS design).
 var auditAppPassword = builder.AddParameter(AuditDatabaseRoles.AppPasswordParameter, secret: true);
+// The partner sample's API keys, one per demo tenant (the seeded secrets hold the same values).
+var partnerContosoKey = builder.AddParameter(DemoDirectory.Parameters.PartnerContosoKey, secret: true);
+var partnerFabrikamKey = builder.AddParameter(DemoDirectory.Parameters.PartnerFabrikamKey, secret: true);
 
 var identityDatabase = infrastructure.Databases[InfrastructureResources.IdentityDatabase];
 
@@ -113,6 +116,11 @@ var quota = builder.AddPlatformService<Projects.McpPlatform_Quota>(PlatformServi
 var downstream = builder.AddPlatformService<Projects.McpPlatform_Downstream>(PlatformServices.Downstream)
     .WithReference(identity)
     .WaitFor(identity);
+
+// A stand-in third-party API with per-tenant API keys: what tools-workspace's connections call.
+builder.AddPlatformService<Projects.McpPlatform_Partner>(PlatformServices.Partner)
+    .WithEnvironment($"Partner__Keys__{DemoDirectory.ContosoSlug}", partnerContosoKey)
+    .WithEnvironment($"Partner__Keys__{DemoDirectory.FabrikamSlug}", partnerFabrikamKey);
 
 // tools-knowledge admits calls in-process against Redis (docs/decisions/005) with the policy
 // quota publishes there, so it waits for quota; quota's HTTP admission stays for other servers.

@@ -28,10 +28,11 @@ internal static class AllowedGraph
         ["CollectorPlatform"] = ["Core", "ServiceDefaults"],
         ["CollectorTenant"] = ["Core", "ServiceDefaults"],
         ["Downstream"] = ["Core", "ServiceDefaults"],
+        ["Partner"] = ["Core", "ServiceDefaults"],
         ["DbMigrator"] = ["Core", "ServiceDefaults", "Identity.Data", "CollectorTenant.Data"],
 
         // Orchestration
-        ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "ToolsKnowledge", "Quota", "CollectorTenant", "CollectorPlatform"],
+        ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "Partner", "ToolsKnowledge", "Quota", "CollectorTenant", "CollectorPlatform"],
     };
 
     public static IEnumerable<(string From, string To)> All =>
