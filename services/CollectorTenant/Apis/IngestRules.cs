@@ -7,8 +7,9 @@ namespace McpPlatform.CollectorTenant.Apis;
 
 /// <summary>
 /// What a sender may write (docs/telemetry.md, "Service-to-service authentication"): every sender
-/// writes <c>tool_call</c> records, only identity writes <c>token_exchange</c> records, and nobody
-/// writes grant events (the collector itself does). Then the shape of each field.
+/// writes <c>tool_call</c> records, only identity writes <c>token_exchange</c> records, only MCP
+/// servers (<see cref="AuditPolicyOptions.McpServerClientIds"/>) write <c>connection_change</c>
+/// records, and nobody writes grant events (the collector itself does). Then the shape of each field.
 /// </summary>
 internal static partial class IngestRules
 {
@@ -100,7 +101,13 @@ internal static partial class IngestRules
             return ("record.arguments_too_large", $"arguments may be at most {AuditLimits.MaxArgumentsBytes} bytes; send the digest alone.");
         }
 
-        if ((record.Kind == AuditKinds.TokenExchange ? TokenExchangeRule(record) : ToolCallRule(record)) is { } kindShape)
+        var shape = record.Kind switch
+        {
+            AuditKinds.TokenExchange => TokenExchangeRule(record),
+            AuditKinds.ConnectionChange => ConnectionChangeRule(record),
+            _ => ToolCallRule(record),
+        };
+        if (shape is { } kindShape)
         {
             return kindShape;
         }
@@ -127,6 +134,9 @@ internal static partial class IngestRules
             AuditKinds.TokenExchange when string.Equals(sender, policy.IdentityClientId, StringComparison.Ordinal) => null,
             AuditKinds.TokenExchange => ("record.kind_sender_forbidden",
                 $"'{AuditKinds.TokenExchange}' records are written by identity only (client '{policy.IdentityClientId}'), not by '{sender}'."),
+            AuditKinds.ConnectionChange when policy.McpServerClientIds.Contains(sender, StringComparer.Ordinal) => null,
+            AuditKinds.ConnectionChange => ("record.kind_sender_forbidden",
+                $"'{AuditKinds.ConnectionChange}' records are written by MCP servers only, not by '{sender}'."),
             _ when AuditKinds.All.Contains(kind) => ("record.kind_forbidden",
                 $"Senders write '{AuditKinds.ToolCall}' (and identity '{AuditKinds.TokenExchange}') records only; grant events are written by the collector."),
             _ => ("record.kind_forbidden", $"kind must be '{AuditKinds.ToolCall}' (or '{AuditKinds.TokenExchange}' from identity)."),
@@ -156,6 +166,24 @@ internal static partial class IngestRules
 
         return record.Arguments is not null || record.ArgumentDigest is not null
             ? ("record.arguments_forbidden", "A token exchange has no tool arguments.")
+            : null;
+    }
+
+    // A change by a tenant admin: it happened (success), and says what in detail; it has no tool arguments.
+    private static (string Code, string Message)? ConnectionChangeRule(AuditRecord record)
+    {
+        if (record.Outcome != AuditOutcomes.Success || record.ReasonCode is not null)
+        {
+            return ("record.outcome_invalid", $"A '{AuditKinds.ConnectionChange}' record has outcome '{AuditOutcomes.Success}' and no reason code.");
+        }
+
+        if (record.Detail is not { ValueKind: JsonValueKind.Object } detail || detail.GetRawText().Length > AuditLimits.MaxDetailBytes)
+        {
+            return ("record.detail_invalid", $"detail must be a JSON object of at most {AuditLimits.MaxDetailBytes} bytes.");
+        }
+
+        return record.Arguments is not null || record.ArgumentDigest is not null
+            ? ("record.arguments_forbidden", "A connection change has no tool arguments.")
             : null;
     }
 
