@@ -65,7 +65,7 @@ public static class AuthorizationApi
         }
 
         var identity = principals.ForUser(user);
-        identity.SetScopes(request.GetScopes().Intersect(GrantableUserScopes(resource, identity)));
+        identity.SetScopes(request.GetScopes().Intersect(UserScopeGrants.For(resource, identity)));
         identity.SetResources(resource.Uri);
         PlatformPrincipals.SetDestinations(identity);
         return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: Scheme);
@@ -203,12 +203,6 @@ public static class AuthorizationApi
         PlatformPrincipals.SetDestinations(identity);
         return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: Scheme);
     }
-
-    /// <summary>Scopes a signed-in user may receive for a resource; quota administration is for operators only.</summary>
-    private static string[] GrantableUserScopes(ProtectedResource resource, ClaimsIdentity user) =>
-        resource == PlatformResources.Quota && user.HasClaim(PlatformClaims.Role, PlatformRoles.Operator)
-            ? [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope, PlatformScopes.QuotaAdmin]
-            : [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope];
 
     /// <summary>The one registered resource a user or agent may ask for directly, or null.</summary>
     private static ProtectedResource? SingleUserResource(ImmutableArray<string> resources) =>

@@ -184,6 +184,7 @@ internal sealed class DirectorySeeder(
                 Permissions.Prefixes.Scope + PlatformScopes.QuotaRead,
                 Permissions.Prefixes.Scope + PlatformScopes.QuotaAdmin,
                 Permissions.Prefixes.Scope + PlatformScopes.AuditRead,
+                Permissions.Prefixes.Scope + PlatformScopes.WorkspaceAdmin,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsKnowledge.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsWorkspace.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.Quota.Uri,
