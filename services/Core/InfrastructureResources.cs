@@ -21,6 +21,9 @@ public static class InfrastructureResources
     /// <summary>Database of the tenant audit collector.</summary>
     public const string AuditDatabase = "auditdb";
 
+    /// <summary>Database of tools-workspace (tenants' connections).</summary>
+    public const string WorkspaceDatabase = "workspacedb";
+
     /// <summary>Every application database the migrator owns.</summary>
-    public static readonly IReadOnlyList<string> Databases = [IdentityDatabase, AuditDatabase];
+    public static readonly IReadOnlyList<string> Databases = [IdentityDatabase, AuditDatabase, WorkspaceDatabase];
 }

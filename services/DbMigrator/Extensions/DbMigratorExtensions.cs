@@ -1,6 +1,7 @@
 using McpPlatform.CollectorTenant.Data;
 using McpPlatform.Core;
 using McpPlatform.Identity.Data;
+using McpPlatform.ToolsWorkspace.Data;
 using Npgsql;
 
 namespace McpPlatform.DbMigrator;
@@ -23,6 +24,7 @@ public static class DbMigratorExtensions
         builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.AddIdentityDatabaseMigration();
         builder.AddAuditDatabaseMigration();
+        builder.AddWorkspaceDatabaseMigration();
         builder.Services.AddHostedService<MigrationWorker>();
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(MigrationWorker.ActivitySourceName));
         return builder;
