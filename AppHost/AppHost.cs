@@ -29,6 +29,8 @@ var toolsWorkspaceSecret = builder.AddParameter(DemoDirectory.Parameters.ToolsWo
 var identitySecret = builder.AddParameter(DemoDirectory.Parameters.IdentityClientSecret, secret: true);
 // The audit database's app role: what collector-tenant logs in as (docs/telemetry.md, RLS design).
 var auditAppPassword = builder.AddParameter(AuditDatabaseRoles.AppPasswordParameter, secret: true);
+// The workspace database's app role: what tools-workspace logs in as (RLS binds it, as for audit).
+var workspaceAppPassword = builder.AddParameter(WorkspaceDatabaseRoles.AppPasswordParameter, secret: true);
 // The partner sample's API keys, one per demo tenant (the seeded secrets hold the same values).
 var partnerContosoKey = builder.AddParameter(DemoDirectory.Parameters.PartnerContosoKey, secret: true);
 var partnerFabrikamKey = builder.AddParameter(DemoDirectory.Parameters.PartnerFabrikamKey, secret: true);
@@ -68,7 +70,8 @@ var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(Infrastructur
     .WithEnvironment("Seed__ToolsKnowledgeClientSecret", toolsKnowledgeSecret)
     .WithEnvironment("Seed__ToolsWorkspaceClientSecret", toolsWorkspaceSecret)
     .WithEnvironment("Seed__IdentityClientSecret", identitySecret)
-    .WithEnvironment("Audit__AppPassword", auditAppPassword);
+    .WithEnvironment("Audit__AppPassword", auditAppPassword)
+    .WithEnvironment("Workspace__AppPassword", workspaceAppPassword);
 
 // The tenancy model (Tenancy:Model, Tenancy:DataScope, …) is set once, in the AppHost's
 // configuration, and pinned by identity on first start.
@@ -140,5 +143,26 @@ builder.AddPlatformService<Projects.McpPlatform_ToolsKnowledge>(PlatformServices
     .WithAuditSpool(builder, PlatformServices.ToolsKnowledge)
     .WithKnowledgeStore(builder, infrastructure)
     .WithTenantCache(builder);
+
+// tools-workspace: tenants' HTTP connections, called with a credential read from secrets for
+// each invocation (docs/workspace.md). It logs in to its database as the app role, admits calls
+// through quota's HTTP API, and audits through its spool like tools-knowledge.
+var workspaceDatabase = infrastructure.Databases[InfrastructureResources.WorkspaceDatabase];
+var toolsWorkspace = builder.AddPlatformService<Projects.McpPlatform_ToolsWorkspace>(PlatformServices.ToolsWorkspace)
+    .WithEnvironment($"ConnectionStrings__{InfrastructureResources.WorkspaceDatabase}", ReferenceExpression.Create(
+        $"{workspaceDatabase.Resource.ConnectionStringExpression};Username={WorkspaceDatabaseRoles.App};Password={workspaceAppPassword.Resource}"))
+    .WaitForCompletion(migrator)
+    .WithReference(identity)
+    .WaitFor(identity)
+    .WithReference(quota)
+    .WaitFor(quota)
+    .WithEnvironment("Identity__ClientSecret", toolsWorkspaceSecret)
+    .WithReference(collectorTenant)
+    .WithAuditSpool(builder, PlatformServices.ToolsWorkspace);
+if (builder.Environment.IsDevelopment())
+{
+    // The egress allow-list: in Development, the partner sample the demo connections point at.
+    toolsWorkspace.WithEnvironment("Workspace__Egress__AllowedOrigins__0", PlatformServices.Partner.LocalOrigin);
+}
 
 builder.Build().Run();

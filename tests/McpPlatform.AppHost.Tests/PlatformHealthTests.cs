@@ -63,6 +63,6 @@ public sealed class PlatformHealthTests(PlatformFixture platform)
         [
             InfrastructureResources.Postgres, InfrastructureResources.Redis, InfrastructureResources.DbMigrator,
             PlatformServices.Identity.ResourceName, PlatformServices.ToolsKnowledge.ResourceName, PlatformServices.Downstream.ResourceName,
-            PlatformServices.Partner.ResourceName, PlatformServices.Quota.ResourceName, PlatformServices.CollectorTenant.ResourceName, PlatformServices.CollectorPlatform.ResourceName,
+            PlatformServices.Partner.ResourceName, PlatformServices.ToolsWorkspace.ResourceName, PlatformServices.Quota.ResourceName, PlatformServices.CollectorTenant.ResourceName, PlatformServices.CollectorPlatform.ResourceName,
         ];
 }

@@ -20,19 +20,21 @@ internal static class AllowedGraph
         ["Knowledge"] = ["Core"],
         ["Identity.Data"] = ["Core"],
         ["CollectorTenant.Data"] = ["Core"],
+        ["ToolsWorkspace.Data"] = ["Core"],
 
         // Deployable services
         ["Identity"] = ["Core", "ServiceDefaults", "Audit", "Identity.Data"],
         ["ToolsKnowledge"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Quota.Engine", "Knowledge"],
+        ["ToolsWorkspace"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Audit"],
         ["Quota"] = ["Core", "ServiceDefaults", "Quota.Engine"],
         ["CollectorPlatform"] = ["Core", "ServiceDefaults"],
         ["CollectorTenant"] = ["Core", "ServiceDefaults"],
         ["Downstream"] = ["Core", "ServiceDefaults"],
         ["Partner"] = ["Core", "ServiceDefaults"],
-        ["DbMigrator"] = ["Core", "ServiceDefaults", "Identity.Data", "CollectorTenant.Data"],
+        ["DbMigrator"] = ["Core", "ServiceDefaults", "Identity.Data", "CollectorTenant.Data", "ToolsWorkspace.Data"],
 
         // Orchestration
-        ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "Partner", "ToolsKnowledge", "Quota", "CollectorTenant", "CollectorPlatform"],
+        ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "Partner", "ToolsKnowledge", "ToolsWorkspace", "Quota", "CollectorTenant", "CollectorPlatform"],
     };
 
     public static IEnumerable<(string From, string To)> All =>
