@@ -5,7 +5,7 @@ namespace McpPlatform.ToolsWorkspace.Connections;
 /// Paths are refused rather than repaired: a path that needs normalizing is one an agent was
 /// tricked into, or one a server might read differently from this check. Refused: anything that
 /// is not ASCII printable, a backslash or a fragment, an absolute or scheme-relative URL, an empty
-/// segment (<c>//</c>), a <c>.</c> or <c>..</c> segment, and a percent-encoded dot, slash,
+/// segment (<c>//</c>), a <c>.</c> or <c>..</c> segment (also with a <c>;</c> parameter), and a percent-encoded dot, slash,
 /// backslash, percent or control character (the encoded spellings of the same tricks).
 /// </summary>
 internal static class ConnectionPath
@@ -58,7 +58,9 @@ internal static class ConnectionPath
                 return "The path has an empty segment ('//').";
             }
 
-            if (segment is "." or "..")
+            // "..;x" is ".." to servers that strip path parameters (Tomcat, Spring).
+            var semicolon = segment.IndexOf(';', StringComparison.Ordinal);
+            if ((semicolon >= 0 ? segment[..semicolon] : segment) is "." or "..")
             {
                 return "The path has a '.' or '..' segment.";
             }
