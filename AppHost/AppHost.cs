@@ -34,6 +34,11 @@ var auditAppPassword = builder.AddParameter(AuditDatabaseRoles.AppPasswordParame
 var secretsAppPassword = builder.AddSecretParameter(SecretsDatabaseRoles.AppPasswordParameter);
 var secretsKeyEncryptionKey = builder.AddSecretParameter(SecretsDatabaseRoles.KeyEncryptionKeyParameter);
 var secretsClientSecret = builder.AddSecretParameter(DemoDirectory.Parameters.SecretsClientSecret);
+// The workspace database's app role: what tools-workspace logs in as (RLS binds it, as for audit).
+var workspaceAppPassword = builder.AddParameter(WorkspaceDatabaseRoles.AppPasswordParameter, secret: true);
+// The partner sample's API keys, one per demo tenant (the seeded secrets hold the same values).
+var partnerContosoKey = builder.AddParameter(DemoDirectory.Parameters.PartnerContosoKey, secret: true);
+var partnerFabrikamKey = builder.AddParameter(DemoDirectory.Parameters.PartnerFabrikamKey, secret: true);
 
 var identityDatabase = infrastructure.Databases[InfrastructureResources.IdentityDatabase];
 
@@ -72,7 +77,8 @@ var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(Infrastructur
     .WithEnvironment("Seed__IdentityClientSecret", identitySecret)
     .WithEnvironment("Seed__SecretsClientSecret", secretsClientSecret)
     .WithEnvironment("Audit__AppPassword", auditAppPassword)
-    .WithEnvironment("Secrets__AppPassword", secretsAppPassword);
+    .WithEnvironment("Secrets__AppPassword", secretsAppPassword)
+    .WithEnvironment("Workspace__AppPassword", workspaceAppPassword);
 
 // The tenancy model (Tenancy:Model, Tenancy:DataScope, …) is set once, in the AppHost's
 // configuration, and pinned by identity on first start.
@@ -121,6 +127,11 @@ var downstream = builder.AddPlatformService<Projects.McpPlatform_Downstream>(Pla
     .WithReference(identity)
     .WaitFor(identity);
 
+// A stand-in third-party API with per-tenant API keys: what tools-workspace's connections call.
+builder.AddPlatformService<Projects.McpPlatform_Partner>(PlatformServices.Partner)
+    .WithEnvironment($"Partner__Keys__{DemoDirectory.ContosoSlug}", partnerContosoKey)
+    .WithEnvironment($"Partner__Keys__{DemoDirectory.FabrikamSlug}", partnerFabrikamKey);
+
 // tools-knowledge admits calls in-process against Redis (docs/decisions/005) with the policy
 // quota publishes there, so it waits for quota; quota's HTTP admission stays for other servers.
 builder.AddPlatformService<Projects.McpPlatform_ToolsKnowledge>(PlatformServices.ToolsKnowledge)
@@ -157,8 +168,29 @@ var secrets = builder.AddPlatformService<Projects.McpPlatform_Secrets>(PlatformS
 if (builder.Environment.IsDevelopment())
 {
     // The Development seed: each demo tenant's partner key as its secret partner-api-key.
-    secrets.WithEnvironment($"Seed__PartnerKeys__{DemoDirectory.ContosoTenantId}", builder.AddSecretParameter(DemoDirectory.Parameters.PartnerContosoKey))
-        .WithEnvironment($"Seed__PartnerKeys__{DemoDirectory.FabrikamTenantId}", builder.AddSecretParameter(DemoDirectory.Parameters.PartnerFabrikamKey));
+    secrets.WithEnvironment($"Seed__PartnerKeys__{DemoDirectory.ContosoTenantId}", partnerContosoKey)
+        .WithEnvironment($"Seed__PartnerKeys__{DemoDirectory.FabrikamTenantId}", partnerFabrikamKey);
+}
+
+// tools-workspace: tenants' HTTP connections, called with a credential read from secrets for
+// each invocation (docs/workspace.md). It logs in to its database as the app role, admits calls
+// through quota's HTTP API, and audits through its spool like tools-knowledge.
+var workspaceDatabase = infrastructure.Databases[InfrastructureResources.WorkspaceDatabase];
+var toolsWorkspace = builder.AddPlatformService<Projects.McpPlatform_ToolsWorkspace>(PlatformServices.ToolsWorkspace)
+    .WithEnvironment($"ConnectionStrings__{InfrastructureResources.WorkspaceDatabase}", ReferenceExpression.Create(
+        $"{workspaceDatabase.Resource.ConnectionStringExpression};Username={WorkspaceDatabaseRoles.App};Password={workspaceAppPassword.Resource}"))
+    .WaitForCompletion(migrator)
+    .WithReference(identity)
+    .WaitFor(identity)
+    .WithReference(quota)
+    .WaitFor(quota)
+    .WithEnvironment("Identity__ClientSecret", toolsWorkspaceSecret)
+    .WithReference(collectorTenant)
+    .WithAuditSpool(builder, PlatformServices.ToolsWorkspace);
+if (builder.Environment.IsDevelopment())
+{
+    // The egress allow-list: in Development, the partner sample the demo connections point at.
+    toolsWorkspace.WithEnvironment("Workspace__Egress__AllowedOrigins__0", PlatformServices.Partner.LocalOrigin);
 }
 
 builder.Build().Run();

@@ -10,14 +10,18 @@ cd "$(dirname "$0")/.."
 identity=http://localhost:5100
 resource=${2:-http://localhost:5200/mcp}
 # The quota, audit, platform telemetry and secrets APIs take their own scopes (quota:admin and
-# telemetry:read are granted to operators only, secrets:write to tenant admins only).
+# telemetry:read are granted to operators only, secrets:write to tenant admins only). Users on
+# tools-workspace also ask for workspace:admin (granted to tenant admins only: the connections
+# API); agents keep mcp:tools.
 case "$resource" in
   http://localhost:5300) scope="quota:read quota:admin" ;;
   http://localhost:5400) scope="telemetry:read" ;;
   http://localhost:5500) scope="audit:read" ;;
   http://localhost:5800) scope="secrets:write" ;;
+  http://localhost:5210/mcp) scope="mcp:tools"; user_scope="mcp:tools workspace:admin" ;;
   *) scope="mcp:tools" ;;
 esac
+user_scope=${user_scope:-$scope}
 settings=AppHost/appsettings.Development.json
 
 secret() { grep -o "\"$1\": *\"[^\"]*\"" "$settings" | sed 's/.*: *"\(.*\)"/\1/'; }
@@ -40,7 +44,7 @@ user() {
   local redirect=http://localhost:7890/callback
   location=$(curl -sS -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" -G "$identity/connect/authorize" \
     --data-urlencode client_id=mcp-cli --data-urlencode response_type=code --data-urlencode "redirect_uri=$redirect" \
-    --data-urlencode "scope=openid offline_access $scope" --data-urlencode "resource=$resource" \
+    --data-urlencode "scope=openid offline_access $user_scope" --data-urlencode "resource=$resource" \
     --data-urlencode "code_challenge=$challenge" --data-urlencode code_challenge_method=S256 --data-urlencode state=cli)
   [[ -n $location ]] || fail "authorize did not redirect to sign-in"
   page=$(curl -sS -c "$jar" -b "$jar" "$location")

@@ -36,6 +36,13 @@ public static class AuditKinds
     /// </summary>
     public const string SecretChange = "secret_change";
 
+    /// <summary>
+    /// A tenant admin created, replaced or deleted one of the tenant's connections on
+    /// <c>tools-workspace</c>; the detail names the action, the connection and its base URL
+    /// (never a secret value). Written by MCP servers only.
+    /// </summary>
+    public const string ConnectionChange = "connection_change";
+
     /// <summary>Every kind.</summary>
-    public static readonly IReadOnlyList<string> All = [ToolCall, TokenExchange, SecretRead, SecretChange, GrantRequested, GrantApproved, GrantUsed];
+    public static readonly IReadOnlyList<string> All = [ToolCall, TokenExchange, SecretRead, SecretChange, ConnectionChange, GrantRequested, GrantApproved, GrantUsed];
 }

@@ -24,6 +24,9 @@ public static class InfrastructureResources
     /// <summary>Database of the secrets service (wrapped data keys, encrypted values).</summary>
     public const string SecretsDatabase = "secretsdb";
 
+    /// <summary>Database of tools-workspace (tenants' connections).</summary>
+    public const string WorkspaceDatabase = "workspacedb";
+
     /// <summary>Every application database the migrator owns.</summary>
-    public static readonly IReadOnlyList<string> Databases = [IdentityDatabase, AuditDatabase, SecretsDatabase];
+    public static readonly IReadOnlyList<string> Databases = [IdentityDatabase, AuditDatabase, SecretsDatabase, WorkspaceDatabase];
 }

@@ -37,7 +37,23 @@ public static class ToolErrorCodes
     /// <summary>The vector store or the embedding model failed or is unreachable; nothing was written.</summary>
     public const string Unavailable = "knowledge.unavailable";
 
+    /// <summary>The caller's tenant has no secret of the name the connection uses (or it is another tenant's: indistinguishable).</summary>
+    public const string SecretNotFound = "secret.not_found";
+
+    /// <summary>The secret does not allow this MCP server or this tool to read it.</summary>
+    public const string SecretDenied = "secret.denied";
+
+    /// <summary>The caller's tenant has no connection of that name (another tenant's connection is not found either).</summary>
+    public const string ConnectionNotFound = "connection.not_found";
+
+    /// <summary>The path or method is outside the connection's allow-list, or its base URL is off the egress allow-list.</summary>
+    public const string ConnectionDenied = "connection.denied";
+
+    /// <summary>The connection's API, the secrets service or identity could not be reached or did not answer in time.</summary>
+    public const string ConnectionUnavailable = "connection.unavailable";
+
     /// <summary>Every code above.</summary>
     public static readonly IReadOnlyList<string> All =
-        [InvalidArgument, InvalidText, ExchangeRefused, DownstreamUnavailable, DocumentTooLarge, DocumentNotFound, CapacityExceeded, NotProvisioned, ExportTooLarge, Unavailable];
+        [InvalidArgument, InvalidText, ExchangeRefused, DownstreamUnavailable, DocumentTooLarge, DocumentNotFound, CapacityExceeded, NotProvisioned, ExportTooLarge, Unavailable,
+         SecretNotFound, SecretDenied, ConnectionNotFound, ConnectionDenied, ConnectionUnavailable];
 }

@@ -63,7 +63,7 @@ public sealed class PlatformHealthTests(PlatformFixture platform)
         [
             InfrastructureResources.Postgres, InfrastructureResources.Redis, InfrastructureResources.DbMigrator,
             PlatformServices.Identity.ResourceName, PlatformServices.ToolsKnowledge.ResourceName, PlatformServices.Downstream.ResourceName,
-            PlatformServices.Quota.ResourceName, PlatformServices.CollectorTenant.ResourceName, PlatformServices.CollectorPlatform.ResourceName,
+            PlatformServices.Partner.ResourceName, PlatformServices.ToolsWorkspace.ResourceName, PlatformServices.Quota.ResourceName, PlatformServices.CollectorTenant.ResourceName, PlatformServices.CollectorPlatform.ResourceName,
             PlatformServices.Secrets.ResourceName,
         ];
 }

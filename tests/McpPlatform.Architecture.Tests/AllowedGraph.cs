@@ -21,19 +21,22 @@ internal static class AllowedGraph
         ["Identity.Data"] = ["Core"],
         ["CollectorTenant.Data"] = ["Core"],
         ["Secrets.Data"] = ["Core"],
+        ["ToolsWorkspace.Data"] = ["Core"],
 
         // Deployable services
         ["Identity"] = ["Core", "ServiceDefaults", "Audit", "Identity.Data"],
         ["ToolsKnowledge"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Quota.Engine", "Knowledge"],
+        ["ToolsWorkspace"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Audit"],
         ["Quota"] = ["Core", "ServiceDefaults", "Quota.Engine"],
         ["CollectorPlatform"] = ["Core", "ServiceDefaults"],
         ["CollectorTenant"] = ["Core", "ServiceDefaults"],
         ["Downstream"] = ["Core", "ServiceDefaults"],
         ["Secrets"] = ["Core", "ServiceDefaults", "Audit"],
-        ["DbMigrator"] = ["Core", "ServiceDefaults", "Identity.Data", "CollectorTenant.Data", "Secrets.Data"],
+        ["Partner"] = ["Core", "ServiceDefaults"],
+        ["DbMigrator"] = ["Core", "ServiceDefaults", "Identity.Data", "CollectorTenant.Data", "Secrets.Data", "ToolsWorkspace.Data"],
 
         // Orchestration
-        ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "ToolsKnowledge", "Quota", "CollectorTenant", "CollectorPlatform", "Secrets"],
+        ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "Partner", "ToolsKnowledge", "ToolsWorkspace", "Quota", "CollectorTenant", "CollectorPlatform", "Secrets"],
     };
 
     public static IEnumerable<(string From, string To)> All =>

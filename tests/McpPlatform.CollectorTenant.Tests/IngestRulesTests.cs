@@ -37,6 +37,46 @@ public sealed class IngestRulesTests
         Detail = JsonSerializer.SerializeToElement(new { actor = DemoDirectory.ToolsKnowledgeClientId, audience = PlatformServices.Downstream.LocalOrigin }),
     };
 
+    private static AuditRecord ConnectionChange() => ToolCall() with
+    {
+        Kind = AuditKinds.ConnectionChange,
+        PrincipalId = DemoDirectory.ContosoUserId,
+        PrincipalType = PrincipalTypes.User,
+        Tool = null,
+        Detail = JsonSerializer.SerializeToElement(new { action = "created", connection = "partner", baseUrl = PlatformServices.Partner.LocalOrigin }),
+    };
+
+    [Theory]
+    [InlineData(DemoDirectory.ToolsWorkspaceClientId)]
+    [InlineData(DemoDirectory.ToolsKnowledgeClientId)]
+    public void Check_ConnectionChangeFromAnMcpServer_IsAccepted(string sender)
+    {
+        IngestRules.Check(ConnectionChange(), sender, s_policy, s_now).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(DemoDirectory.IdentityClientId)]
+    [InlineData(DemoDirectory.SecretsClientId)]
+    [InlineData("unknown")]
+    public void Check_ConnectionChangeFromAnyoneButAnMcpServer_IsRefusedWithSenderCode(string sender)
+    {
+        var error = IngestRules.Check(ConnectionChange(), sender, s_policy, s_now).ShouldNotBeNull();
+
+        error.Code.ShouldBe("record.kind_sender_forbidden");
+        error.Message.ShouldContain(sender);
+    }
+
+    [Fact]
+    public void Check_ConnectionChangeWithoutDetailOrWithArgumentsOrNotSuccess_IsRefused()
+    {
+        var sender = DemoDirectory.ToolsWorkspaceClientId;
+        IngestRules.Check(ConnectionChange() with { Detail = null }, sender, s_policy, s_now).ShouldNotBeNull().Code.ShouldBe("record.detail_invalid");
+        IngestRules.Check(ConnectionChange() with { ArgumentDigest = new string('a', 64) }, sender, s_policy, s_now)
+            .ShouldNotBeNull().Code.ShouldBe("record.arguments_forbidden");
+        IngestRules.Check(ConnectionChange() with { Outcome = AuditOutcomes.Denied, ReasonCode = "x" }, sender, s_policy, s_now)
+            .ShouldNotBeNull().Code.ShouldBe("record.outcome_invalid");
+    }
+
     [Fact]
     public void Check_ToolCallFromAnMcpServer_IsAccepted()
     {

@@ -44,7 +44,7 @@ public sealed class SecretsScopeTests
     [Fact]
     public void GrantableUserScopes_TenantAdmin_GetsSecretsWrite()
     {
-        AuthorizationApi.GrantableUserScopes(PlatformResources.Secrets, User(DemoDirectory.ContosoTenantId, PlatformRoles.TenantAdmin))
+        UserScopeGrants.For(PlatformResources.Secrets, User(DemoDirectory.ContosoTenantId, PlatformRoles.TenantAdmin))
             .ShouldContain(PlatformScopes.SecretsWrite);
     }
 
@@ -53,7 +53,7 @@ public sealed class SecretsScopeTests
     [InlineData(PlatformRoles.Operator)]
     public void GrantableUserScopes_NotATenantAdmin_GetsNoSecretsScope(string role)
     {
-        var scopes = AuthorizationApi.GrantableUserScopes(PlatformResources.Secrets, User(DemoDirectory.ContosoTenantId, role));
+        var scopes = UserScopeGrants.For(PlatformResources.Secrets, User(DemoDirectory.ContosoTenantId, role));
 
         scopes.ShouldNotContain(PlatformScopes.SecretsWrite);
         scopes.ShouldNotContain(PlatformScopes.SecretsRead);
@@ -62,7 +62,7 @@ public sealed class SecretsScopeTests
     [Fact]
     public void GrantableUserScopes_OperatorWithoutTenant_GetsNoSecretsWrite()
     {
-        AuthorizationApi.GrantableUserScopes(PlatformResources.Secrets, User(tenant: null, PlatformRoles.Operator, PlatformRoles.TenantAdmin))
+        UserScopeGrants.For(PlatformResources.Secrets, User(tenant: null, PlatformRoles.Operator, PlatformRoles.TenantAdmin))
             .ShouldNotContain(PlatformScopes.SecretsWrite);
     }
 
@@ -71,7 +71,7 @@ public sealed class SecretsScopeTests
     {
         foreach (var resource in PlatformResources.All.Where(r => r != PlatformResources.Secrets))
         {
-            var scopes = AuthorizationApi.GrantableUserScopes(resource, User(DemoDirectory.ContosoTenantId, PlatformRoles.TenantAdmin));
+            var scopes = UserScopeGrants.For(resource, User(DemoDirectory.ContosoTenantId, PlatformRoles.TenantAdmin));
             scopes.ShouldNotContain(PlatformScopes.SecretsWrite, resource.Uri);
             scopes.ShouldNotContain(PlatformScopes.SecretsRead, resource.Uri);
         }

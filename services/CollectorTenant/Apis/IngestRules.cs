@@ -8,8 +8,9 @@ namespace McpPlatform.CollectorTenant.Apis;
 /// <summary>
 /// What a sender may write (docs/telemetry.md, "Service-to-service authentication"): every sender
 /// writes <c>tool_call</c> records, only identity writes <c>token_exchange</c> records, only the
-/// secrets service writes <c>secret_read</c> and <c>secret_change</c> records, and nobody writes
-/// grant events (the collector itself does). Then the shape of each field.
+/// secrets service writes <c>secret_read</c> and <c>secret_change</c> records, only MCP servers
+/// (<see cref="AuditPolicyOptions.McpServerClientIds"/>) write <c>connection_change</c> records,
+/// and nobody writes grant events (the collector itself does). Then the shape of each field.
 /// </summary>
 internal static partial class IngestRules
 {
@@ -106,6 +107,7 @@ internal static partial class IngestRules
             AuditKinds.TokenExchange => TokenExchangeRule(record),
             AuditKinds.SecretRead => SecretReadRule(record),
             AuditKinds.SecretChange => SecretChangeRule(record),
+            AuditKinds.ConnectionChange => ConnectionChangeRule(record),
             _ => ToolCallRule(record),
         };
         if (kindShape is not null)
@@ -138,6 +140,9 @@ internal static partial class IngestRules
             AuditKinds.SecretRead or AuditKinds.SecretChange when string.Equals(sender, policy.SecretsClientId, StringComparison.Ordinal) => null,
             AuditKinds.SecretRead or AuditKinds.SecretChange => ("record.kind_sender_forbidden",
                 $"'{kind}' records are written by the secrets service only (client '{policy.SecretsClientId}'), not by '{sender}'."),
+            AuditKinds.ConnectionChange when policy.McpServerClientIds.Contains(sender, StringComparer.Ordinal) => null,
+            AuditKinds.ConnectionChange => ("record.kind_sender_forbidden",
+                $"'{AuditKinds.ConnectionChange}' records are written by MCP servers only, not by '{sender}'."),
             _ when AuditKinds.All.Contains(kind) => ("record.kind_forbidden",
                 $"Senders write '{AuditKinds.ToolCall}' (and identity '{AuditKinds.TokenExchange}') records only; grant events are written by the collector."),
             _ => ("record.kind_forbidden", $"kind must be '{AuditKinds.ToolCall}' (or '{AuditKinds.TokenExchange}' from identity)."),
@@ -215,6 +220,24 @@ internal static partial class IngestRules
 
         return record.Arguments is not null || record.ArgumentDigest is not null
             ? ("record.arguments_forbidden", "A token exchange has no tool arguments.")
+            : null;
+    }
+
+    // A change by a tenant admin: it happened (success), and says what in detail; it has no tool arguments.
+    private static (string Code, string Message)? ConnectionChangeRule(AuditRecord record)
+    {
+        if (record.Outcome != AuditOutcomes.Success || record.ReasonCode is not null)
+        {
+            return ("record.outcome_invalid", $"A '{AuditKinds.ConnectionChange}' record has outcome '{AuditOutcomes.Success}' and no reason code.");
+        }
+
+        if (record.Detail is not { ValueKind: JsonValueKind.Object } detail || detail.GetRawText().Length > AuditLimits.MaxDetailBytes)
+        {
+            return ("record.detail_invalid", $"detail must be a JSON object of at most {AuditLimits.MaxDetailBytes} bytes.");
+        }
+
+        return record.Arguments is not null || record.ArgumentDigest is not null
+            ? ("record.arguments_forbidden", "A connection change has no tool arguments.")
             : null;
     }
 

@@ -30,6 +30,13 @@ public sealed class AuditPolicyOptions
     /// </summary>
     public string SecretsClientId { get; set; } = McpPlatform.Core.DemoDirectory.SecretsClientId;
 
+    /// <summary>
+    /// The client ids of the platform's MCP servers: the only senders whose <c>connection_change</c>
+    /// records are accepted (a tenant admin's change to a connection on <c>tools-workspace</c>).
+    /// </summary>
+    public string[] McpServerClientIds { get; set; } =
+        [McpPlatform.Core.DemoDirectory.ToolsKnowledgeClientId, McpPlatform.Core.DemoDirectory.ToolsWorkspaceClientId];
+
     /// <summary>How often the retention job prunes every tenant's trail.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);
 

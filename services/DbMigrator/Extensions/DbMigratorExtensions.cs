@@ -2,6 +2,7 @@ using McpPlatform.CollectorTenant.Data;
 using McpPlatform.Core;
 using McpPlatform.Identity.Data;
 using McpPlatform.Secrets.Data;
+using McpPlatform.ToolsWorkspace.Data;
 using Npgsql;
 
 namespace McpPlatform.DbMigrator;
@@ -25,6 +26,7 @@ public static class DbMigratorExtensions
         builder.AddIdentityDatabaseMigration();
         builder.AddAuditDatabaseMigration();
         builder.AddSecretsDatabaseMigration();
+        builder.AddWorkspaceDatabaseMigration();
         builder.Services.AddHostedService<MigrationWorker>();
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(MigrationWorker.ActivitySourceName));
         return builder;

@@ -65,7 +65,7 @@ public static class AuthorizationApi
         }
 
         var identity = principals.ForUser(user);
-        identity.SetScopes(request.GetScopes().Intersect(GrantableUserScopes(resource, identity)));
+        identity.SetScopes(request.GetScopes().Intersect(UserScopeGrants.For(resource, identity)));
         identity.SetResources(resource.Uri);
         PlatformPrincipals.SetDestinations(identity);
         return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: Scheme);
@@ -98,7 +98,7 @@ public static class AuthorizationApi
             // Scopes that depend on a role (quota:admin, secrets:write) end with the role.
             if (stored.GetResources() is [var uri] && PlatformResources.Find(uri) is { } resource)
             {
-                identity.SetScopes(identity.GetScopes().Intersect(GrantableUserScopes(resource, identity)));
+                identity.SetScopes(identity.GetScopes().Intersect(UserScopeGrants.For(resource, identity)));
             }
 
             PlatformPrincipals.SetDestinations(identity);
@@ -208,36 +208,6 @@ public static class AuthorizationApi
         identity.SetResources(resource.Uri);
         PlatformPrincipals.SetDestinations(identity);
         return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: Scheme);
-    }
-
-    /// <summary>
-    /// Scopes a signed-in user may receive for a resource: quota administration and the platform
-    /// telemetry views are for operators only, and managing secrets for the admin of the tenant the
-    /// token is for.
-    /// </summary>
-    internal static string[] GrantableUserScopes(ProtectedResource resource, ClaimsIdentity user)
-    {
-        ArgumentNullException.ThrowIfNull(resource);
-        ArgumentNullException.ThrowIfNull(user);
-        var isOperator = user.HasClaim(PlatformClaims.Role, PlatformRoles.Operator);
-        if (resource == PlatformResources.Quota && isOperator)
-        {
-            return [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope, PlatformScopes.QuotaAdmin];
-        }
-
-        if (resource == PlatformResources.CollectorPlatform)
-        {
-            return isOperator ? [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope] : [Scopes.OpenId, Scopes.OfflineAccess];
-        }
-
-        if (resource == PlatformResources.Secrets)
-        {
-            return user.HasClaim(PlatformClaims.Role, PlatformRoles.TenantAdmin) && user.HasClaim(c => c.Type == PlatformClaims.TenantId)
-                ? [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope]
-                : [Scopes.OpenId, Scopes.OfflineAccess];
-        }
-
-        return [Scopes.OpenId, Scopes.OfflineAccess, resource.Scope];
     }
 
     /// <summary>The one registered resource a user or agent may ask for directly, or null.</summary>

@@ -84,7 +84,7 @@ public static class IdentityServiceExtensions
                 options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
                 options.RegisterScopes(
-                    [Scopes.OpenId, Scopes.OfflineAccess, PlatformScopes.QuotaAdmin,
+                    [Scopes.OpenId, Scopes.OfflineAccess, PlatformScopes.QuotaAdmin, PlatformScopes.WorkspaceAdmin,
                      .. PlatformResources.All.Select(r => r.Scope), .. PlatformResources.All.Select(r => r.ExchangeScope).OfType<string>(),
                      .. PlatformResources.All.Select(r => r.ServiceScope).OfType<string>()]);
                 options.ValidateRegisteredResources();

@@ -3,6 +3,7 @@ using McpPlatform.Knowledge.Embeddings;
 using McpPlatform.Knowledge.Store;
 using McpPlatform.McpServer.Caching;
 using McpPlatform.McpServer.Hosting;
+using McpPlatform.McpServer.Tools;
 using McpPlatform.Quota.Engine;
 using McpPlatform.ServiceClients;
 using McpPlatform.ToolsKnowledge.Apis;

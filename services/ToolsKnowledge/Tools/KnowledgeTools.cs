@@ -13,7 +13,7 @@ namespace McpPlatform.ToolsKnowledge.Tools;
 /// <summary>
 /// Your tenant's knowledge base: ingest, search, list, read, delete and export documents. Every
 /// tool works on the caller's tenant only, taken from the token; no argument names a tenant.
-/// No output schema is declared, for the reason given on <see cref="IdentityTools"/> (decision 004).
+/// No output schema is declared, for the reason given on <see cref="McpServer.Tools.IdentityTools"/> (decision 004).
 /// </summary>
 [McpServerToolType]
 public sealed class KnowledgeTools

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using McpPlatform.AppHost.Tests.Identity;
 using McpPlatform.AppHost.Tests.Support;
 using McpPlatform.AppHost.Tests.Telemetry;
+using McpPlatform.AppHost.Tests.Workspace;
 using McpPlatform.Core;
 
 namespace McpPlatform.AppHost.Tests.Security;
@@ -30,7 +31,7 @@ public sealed partial class HostileInputTests(PlatformFixture platform)
     [
         PlatformServices.Identity, PlatformServices.ToolsKnowledge, PlatformServices.Quota,
         PlatformServices.CollectorPlatform, PlatformServices.CollectorTenant, PlatformServices.Downstream,
-        PlatformServices.Secrets,
+        PlatformServices.Secrets, PlatformServices.ToolsWorkspace, PlatformServices.Partner,
     ];
 
     [Fact]
@@ -354,6 +355,80 @@ public sealed partial class HostileInputTests(PlatformFixture platform)
         var downstream = PlatformServices.Downstream.LocalUrl;
         yield return new("downstream: /api/echo garbage", () => Post(downstream, "/api/echo", Bytes([0xFF, 0x00]), "application/json"));
         yield return new("downstream: /api/echo with a wrong-audience token", () => Post(downstream, "/api/echo", Utf8(deepJson), "application/json", tokens.Knowledge));
+
+        // tools-workspace: the MCP endpoint (tools with hostile arguments) and the connections API, authenticated.
+        var workspace = PlatformServices.ToolsWorkspace.LocalUrl;
+        static string Call(string arguments) => "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"call_connection\",\"arguments\":" + arguments + "}}";
+        foreach (var (label, body) in new (string, HttpContent)[]
+        {
+            ("garbage", Bytes([0xFF, 0x00, 0x01, 0x7B])),
+            ("invalid UTF-8 in a string", Bytes([.. "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"x\":\""u8, 0xFF, 0xFE, .. "\"}}"u8])),
+            ("lone surrogate in a path", Utf8(Call("{\"connection\":\"partner\",\"path\":\"/v1/\\ud800\"}"))),
+            ("deep nesting", Utf8("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":" + deepJson + "}")),
+            ("NUL and CRLF in path and name", Utf8(Call("{\"connection\":\"part\\u0000ner\",\"path\":\"/v1/\\r\\nHost: evil\"}"))),
+            ("traversal path", Utf8(Call("{\"connection\":\"partner\",\"path\":\"/v1/%2e%2e/%2e%2e/admin\"}"))),
+            ("wrong argument types", Utf8(Call("{\"connection\":42,\"path\":[],\"method\":{},\"body\":true}"))),
+            ("huge body argument", Utf8(Call("{\"connection\":\"partner\",\"path\":\"/v1/echo\",\"method\":\"POST\",\"body\":\"" + new string('x', 5_000_000) + "\"}"))),
+            ("long connection name", Utf8(Call("{\"connection\":\"" + longText + "\",\"path\":\"" + longText + "\"}"))),
+        })
+        {
+            yield return new($"tools-workspace: /mcp {label}", () => Mcp(workspace, mcp, body, tokens.Workspace));
+        }
+
+        yield return new("tools-workspace: /mcp oversized body", () => Mcp(workspace, mcp, new ByteArrayContent(new byte[65 * 1024 * 1024]), tokens.Workspace));
+        yield return new("tools-workspace: /mcp unauthenticated garbage", () => Mcp(workspace, mcp, Bytes([0xFF, 0x00]), bearer: null));
+        foreach (var (label, body) in new (string, HttpContent)[]
+        {
+            ("garbage", Bytes([0xFF, 0x00, 0x7B])),
+            ("deep nesting", Utf8(deepJson)),
+            ("NUL in strings", Utf8("{\"baseUrl\":\"http://localhost:5710\\u0000\",\"secretName\":\"\\u0000\",\"credentialHeader\":\"X\\r\\nY\",\"allowedPathPrefixes\":[\"/v1/\\u0000\"],\"allowedMethods\":[\"\\ud800\"]}")),
+            ("wrong types", Utf8("{\"baseUrl\":1,\"secretName\":[],\"credentialHeader\":{},\"allowedPathPrefixes\":\"x\",\"allowedMethods\":1e999999}")),
+            ("unknown member", Utf8("{\"tenant\":\"fabrikam\",\"baseUrl\":\"http://localhost:5710\"}")),
+            ("huge lists", Utf8("{\"baseUrl\":\"http://localhost:5710\",\"secretName\":\"a\",\"credentialHeader\":\"X-Api-Key\",\"allowedPathPrefixes\":[" + string.Join(',', Enumerable.Repeat("\"/v1/\"", 5000)) + "],\"allowedMethods\":[\"GET\"]}")),
+            ("over the body limit", Utf8("{\"baseUrl\":\"" + new string('a', 100_000) + "\"}")),
+            ("null", Utf8("null")),
+        })
+        {
+            yield return new($"tools-workspace: PUT /v1/connections {label}", () =>
+            {
+                var request = Post(workspace, "/v1/connections/hostile", body, "application/json", tokens.WorkspaceAdmin);
+                request.Method = HttpMethod.Put;
+                return request;
+            });
+        }
+
+        foreach (var name in new[] { Nul, LoneSurrogate, InvalidUtf8, longText, "a%2F..%2F..", "%2e%2e" })
+        {
+            yield return new($"tools-workspace: DELETE /v1/connections/{Shorten(name)}", () =>
+            {
+                var request = Get(workspace, "/v1/connections/" + name, tokens.WorkspaceAdmin);
+                request.Method = HttpMethod.Delete;
+                return request;
+            });
+        }
+
+        yield return new("tools-workspace: GET /v1/connections with odd query", () => Get(workspace, $"/v1/connections?tenant={Nul}&x={LoneSurrogate}", tokens.WorkspaceAdmin));
+        yield return new("tools-workspace: GET /v1/connections as an agent", () => Get(workspace, "/v1/connections", tokens.Workspace));
+
+        // partner: API keys in odd shapes, and its request log's query.
+        var partner = PlatformServices.Partner.LocalUrl;
+        foreach (var (label, key) in new[] { ("latin-1 key", "\u00ff\u00fe"), ("64 KB key", new string('k', 60_000)), ("empty key", string.Empty) })
+        {
+            yield return new($"partner: /v1/whoami {label}", () => Get(partner, "/v1/whoami", headers: ("X-Api-Key", key)));
+        }
+
+        yield return new("partner: /v1/whoami two keys", () => Get(partner, "/v1/whoami", headers: [("X-Api-Key", "a"), ("X-Api-Key", "b")]));
+        foreach (var query in new[] { "after=abc", "after=99999999999999999999", $"after={Nul}", "after=-5", "after=1&after=2" })
+        {
+            yield return new($"partner: /v1/requests?{query}", () => Get(partner, "/v1/requests?" + query));
+        }
+
+        yield return new("partner: /v1/echo over the limit with a valid key", () =>
+        {
+            var request = Post(partner, "/v1/echo", new ByteArrayContent(new byte[200_000]), "application/octet-stream");
+            request.Headers.TryAddWithoutValidation("X-Api-Key", DemoSecrets.Get(DemoDirectory.Parameters.PartnerContosoKey));
+            return request;
+        });
     }
 
     // Anything that names the implementation: exception types, stack frames, source paths, CLR types.
@@ -440,14 +515,16 @@ public sealed partial class HostileInputTests(PlatformFixture platform)
     }
 
     /// <summary>The tokens the cases need to get past authentication to the parsing.</summary>
-    private sealed record Tokens(string Knowledge, string QuotaReader, string AuditReader, string AuditWriter)
+    private sealed record Tokens(string Knowledge, string QuotaReader, string AuditReader, string AuditWriter, string Workspace, string WorkspaceAdmin)
     {
         public static async Task<Tokens> GetAsync(CancellationToken cancellationToken) => new(
             await PlatformTokens.ContosoAgentAsync(cancellationToken),
             (await IdentityClient.SignInWithPkceAsync(DemoDirectory.ContosoUserName, DemoSecrets.Get(DemoDirectory.Parameters.ContosoUserPassword),
                 PlatformServices.Quota.LocalOrigin, cancellationToken, PlatformScopes.QuotaRead)).GetProperty("access_token").GetString()!,
             await AuditClient.AliceAsync(cancellationToken),
-            await AuditClient.ServiceTokenAsync(cancellationToken));
+            await AuditClient.ServiceTokenAsync(cancellationToken),
+            await WorkspaceClient.ContosoAgentAsync(cancellationToken),
+            await WorkspaceClient.AliceAsync(cancellationToken));
     }
 
     /// <summary>The sign-in page's antiforgery cookie and token, so a hostile form reaches the form's own handling.</summary>

@@ -189,6 +189,7 @@ internal sealed class DirectorySeeder(
                 Permissions.Prefixes.Scope + PlatformScopes.AuditRead,
                 Permissions.Prefixes.Scope + PlatformScopes.TelemetryRead,
                 Permissions.Prefixes.Scope + PlatformScopes.SecretsWrite,
+                Permissions.Prefixes.Scope + PlatformScopes.WorkspaceAdmin,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsKnowledge.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.ToolsWorkspace.Uri,
                 Permissions.Prefixes.Resource + PlatformResources.Quota.Uri,

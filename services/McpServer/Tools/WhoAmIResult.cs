@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace McpPlatform.ToolsKnowledge.Models;
+namespace McpPlatform.McpServer.Tools;
 
 /// <summary>Who a call runs as.</summary>
 /// <param name="TenantId">The caller's tenant.</param>

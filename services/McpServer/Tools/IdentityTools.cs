@@ -1,13 +1,12 @@
 using System.ComponentModel;
 using McpPlatform.Core;
 using McpPlatform.McpServer.Pipeline;
-using McpPlatform.ToolsKnowledge.Models;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace McpPlatform.ToolsKnowledge.Tools;
+namespace McpPlatform.McpServer.Tools;
 
-/// <summary>Identity introspection for callers.</summary>
+/// <summary>Identity introspection for callers: the same <c>whoami</c> on every platform MCP server.</summary>
 [McpServerToolType]
 public sealed class IdentityTools
 {
