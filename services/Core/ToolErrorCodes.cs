@@ -38,10 +38,10 @@ public static class ToolErrorCodes
     public const string Unavailable = "knowledge.unavailable";
 
     /// <summary>The caller's tenant has no secret of the name the connection uses (or it is another tenant's: indistinguishable).</summary>
-    public const string SecretNotFound = "secret.not_found";
+    public const string SecretNotFound = SecretErrorCodes.NotFound;
 
     /// <summary>The secret does not allow this MCP server or this tool to read it.</summary>
-    public const string SecretDenied = "secret.denied";
+    public const string SecretDenied = SecretErrorCodes.Denied;
 
     /// <summary>The caller's tenant has no connection of that name (another tenant's connection is not found either).</summary>
     public const string ConnectionNotFound = "connection.not_found";

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text;
+using McpPlatform.AppHost.Tests.Support;
 using McpPlatform.AppHost.Tests.Telemetry;
 using McpPlatform.Core;
 
@@ -66,52 +66,21 @@ public sealed class SecretCanaryTests(PlatformFixture platform)
         }
 
         await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
-        var received = await PlatformCollectorClient.GetAsync("v1/received", Cancel);
-        var platformNames = PlatformServices.All.Select(s => s.ResourceName).Append(InfrastructureResources.DbMigrator).ToHashSet(StringComparer.Ordinal);
-        foreach (var batch in received.EnumerateArray().Where(b => platformNames.Contains(b.GetProperty("service").GetString()!)))
-        {
-            NoCanary(batch.GetProperty("json").GetString()!, canaries,
-                $"{batch.GetProperty("service").GetString()}/{batch.GetProperty("signal").GetString()} telemetry");
-        }
-
-        // The audit spool files (records waiting or delivered, dead letters included).
-        var spool = Path.Combine(platform.DataFolder, "audit-spool");
-        if (Directory.Exists(spool))
-        {
-            foreach (var file in Directory.EnumerateFiles(spool, "*", SearchOption.AllDirectories))
-            {
-                string text;
-                try
-                {
-                    text = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file, Cancel));
-                }
-                catch (IOException)
-                {
-                    // Shipped and deleted while listed.
-                    continue;
-                }
-
-                NoCanary(text, canaries, file);
-            }
-        }
-
-        // No process's environment.
-        foreach (var (pid, _) in LocalProcesses.All())
-        {
-            NoCanary(string.Join('\n', LocalProcesses.EnvironmentOf(pid)), canaries, $"environment of process {pid}");
-        }
+        // The canary's unique part: also catches a value truncated or re-encoded after it.
+        string[] parts = [.. canaries.Select(canary => canary[..46])];
+        List<string> found =
+        [
+            .. await CanarySearch.InReceivedTelemetryAsync(parts, Cancel),
+            .. await CanarySearch.InSpoolFilesAsync(platform.DataFolder, parts, Cancel),
+            .. CanarySearch.InProcessEnvironments(parts),
+        ];
+        found.ShouldBeEmpty("the secret value appears outside the read answer");
     }
 
     private static async Task<int> SecretsBatchesAsync() =>
         (await PlatformCollectorClient.GetAsync("v1/received", Cancel)).EnumerateArray()
             .Count(b => b.GetProperty("service").GetString() == PlatformServices.Secrets.ResourceName);
 
-    private static void NoCanary(string text, string[] canaries, string where)
-    {
-        foreach (var canary in canaries)
-        {
-            // The canary's unique part: also catches a value truncated or re-encoded after it.
-            text.Contains(canary[..46], StringComparison.Ordinal).ShouldBeFalse($"the secret value appears in {where}");
-        }
-    }
+    private static void NoCanary(string text, string[] canaries, string where) =>
+        CanarySearch.Found(text, [.. canaries.Select(canary => canary[..46])], where).ShouldBeEmpty();
 }

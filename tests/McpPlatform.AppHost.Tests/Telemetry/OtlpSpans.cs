@@ -12,6 +12,8 @@ internal static class OtlpSpans
     {
         public bool IsClient => Kind is "SPAN_KIND_CLIENT" or "3" or "Client" or "client";
 
+        public bool IsServer => Kind is "SPAN_KIND_SERVER" or "2" or "Server" or "server";
+
         public bool IsRoot => ParentSpanId.Length == 0 || ParentSpanId.All(c => c is '0' or 'A' or '=');
     }
 
