@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
+using McpPlatform.Shared;
 using Npgsql;
 
 namespace McpPlatform.CollectorTenant.Data;
@@ -12,7 +12,7 @@ namespace McpPlatform.CollectorTenant.Data;
 /// <c>audit.records</c> has row-level security enabled and forced: with no tenant set in the
 /// transaction, no row is visible and none can be written.
 /// </summary>
-internal sealed partial class AuditDatabaseMigration(IConfiguration configuration) : IDatabaseMigration
+internal sealed class AuditDatabaseMigration(IConfiguration configuration) : IDatabaseMigration
 {
     /// <summary>Configuration key of the app role's password (the AppHost passes the parameter).</summary>
     public const string AppPasswordKey = "Audit:AppPassword";
@@ -21,31 +21,11 @@ internal sealed partial class AuditDatabaseMigration(IConfiguration configuratio
 
     public async Task ApplyAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var password = configuration[AppPasswordKey];
-        if (string.IsNullOrWhiteSpace(password) || !PasswordShape().IsMatch(password))
-        {
-            throw new InvalidOperationException(
-                $"{AppPasswordKey} must be 12-128 characters without quotes, backslashes or whitespace: it is the {AuditDatabaseRoles.App} role's password.");
-        }
-
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // Roles are cluster-wide; the DO blocks make the step idempotent. ALTER ROLE takes no
-        // parameters, so the password is checked above and embedded as a literal.
-        await ExecuteAsync(connection, $"""
-            DO $$ BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AuditDatabaseRoles.Owner}') THEN
-                CREATE ROLE {AuditDatabaseRoles.Owner} NOLOGIN;
-              END IF;
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AuditDatabaseRoles.App}') THEN
-                CREATE ROLE {AuditDatabaseRoles.App} LOGIN;
-              END IF;
-            END $$;
-            ALTER ROLE {AuditDatabaseRoles.App} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '{password}';
-            ALTER ROLE {AuditDatabaseRoles.Owner} WITH NOLOGIN NOBYPASSRLS;
-            """, cancellationToken);
+        await RowLevelSecurityRoles.EnsureAsync(connection, AuditDatabaseRoles.Owner, AuditDatabaseRoles.App, configuration[AppPasswordKey], AppPasswordKey, cancellationToken);
 
         await ExecuteAsync(connection, Schema, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -130,6 +110,4 @@ internal sealed partial class AuditDatabaseMigration(IConfiguration configuratio
         GRANT SELECT, INSERT, UPDATE ON audit.grants TO {{AuditDatabaseRoles.App}};
         """;
 
-    [GeneratedRegex(@"^[A-Za-z0-9!#%&()*+,./:;<=>?@^_{|}~-]{12,128}\z")]
-    private static partial Regex PasswordShape();
 }

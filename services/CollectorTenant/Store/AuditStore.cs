@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpPlatform.CollectorTenant.Extensions;
 using McpPlatform.Core;
+using McpPlatform.Shared;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -153,28 +154,8 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
     /// Refuses to run as a role that RLS does not bind: a superuser, a BYPASSRLS role, or the
     /// tables' owner. The policy is only a guarantee while the app is none of these.
     /// </summary>
-    public async Task<string?> RoleProblemAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT current_user, r.rolsuper, r.rolbypassrls,
-                   pg_has_role(current_user, '{AuditDatabaseRoles.Owner}', 'MEMBER')
-            FROM pg_roles r WHERE r.rolname = current_user
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return "the connected role is not in pg_roles";
-        }
-
-        var role = reader.GetString(0);
-        return (reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3)) switch
-        {
-            (true, _, _) => $"'{role}' is a superuser; superusers bypass row-level security",
-            (_, true, _) => $"'{role}' has BYPASSRLS",
-            (_, _, true) => $"'{role}' is (or is a member of) the tables' owner {AuditDatabaseRoles.Owner}",
-            _ => null,
-        };
-    }
+    public Task<string?> RoleProblemAsync(CancellationToken cancellationToken) =>
+        RowLevelSecurityRoles.ProblemAsync(dataSource, AuditDatabaseRoles.Owner, cancellationToken);
 
     internal static async Task SetTenantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant, CancellationToken cancellationToken)
     {

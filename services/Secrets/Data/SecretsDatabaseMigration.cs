@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
+using McpPlatform.Shared;
 using Npgsql;
 
 namespace McpPlatform.Secrets.Data;
@@ -13,7 +13,7 @@ namespace McpPlatform.Secrets.Data;
 /// visible and none can be written. The migrator never sees the key-encryption key: it creates
 /// tables, not values.
 /// </summary>
-internal sealed partial class SecretsDatabaseMigration(IConfiguration configuration) : IDatabaseMigration
+internal sealed class SecretsDatabaseMigration(IConfiguration configuration) : IDatabaseMigration
 {
     /// <summary>Configuration key of the app role's password (the AppHost passes the parameter).</summary>
     public const string AppPasswordKey = "Secrets:AppPassword";
@@ -22,31 +22,11 @@ internal sealed partial class SecretsDatabaseMigration(IConfiguration configurat
 
     public async Task ApplyAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var password = configuration[AppPasswordKey];
-        if (string.IsNullOrWhiteSpace(password) || !PasswordShape().IsMatch(password))
-        {
-            throw new InvalidOperationException(
-                $"{AppPasswordKey} must be 12-128 characters without quotes, backslashes or whitespace: it is the {SecretsDatabaseRoles.App} role's password.");
-        }
-
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // Roles are cluster-wide; the DO blocks make the step idempotent. ALTER ROLE takes no
-        // parameters, so the password is checked above and embedded as a literal.
-        await ExecuteAsync(connection, $"""
-            DO $$ BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{SecretsDatabaseRoles.Owner}') THEN
-                CREATE ROLE {SecretsDatabaseRoles.Owner} NOLOGIN;
-              END IF;
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{SecretsDatabaseRoles.App}') THEN
-                CREATE ROLE {SecretsDatabaseRoles.App} LOGIN;
-              END IF;
-            END $$;
-            ALTER ROLE {SecretsDatabaseRoles.App} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '{password}';
-            ALTER ROLE {SecretsDatabaseRoles.Owner} WITH NOLOGIN NOBYPASSRLS;
-            """, cancellationToken);
+        await RowLevelSecurityRoles.EnsureAsync(connection, SecretsDatabaseRoles.Owner, SecretsDatabaseRoles.App, configuration[AppPasswordKey], AppPasswordKey, cancellationToken);
 
         await ExecuteAsync(connection, Schema, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -127,6 +107,4 @@ internal sealed partial class SecretsDatabaseMigration(IConfiguration configurat
         GRANT SELECT, INSERT, UPDATE, DELETE ON secrets.secrets TO {{SecretsDatabaseRoles.App}};
         """;
 
-    [GeneratedRegex(@"^[A-Za-z0-9!#%&()*+,./:;<=>?@^_{|}~-]{12,128}\z")]
-    private static partial Regex PasswordShape();
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using McpPlatform.Core;
+using McpPlatform.Shared;
 using McpPlatform.Secrets.Crypto;
 using Npgsql;
 
@@ -148,28 +149,8 @@ internal sealed class PostgresSecretStore(NpgsqlDataSource dataSource, KeyEncryp
     /// Refuses to run as a role that RLS does not bind: a superuser, a BYPASSRLS role, or the
     /// tables' owner. The policy is only a guarantee while the service is none of these.
     /// </summary>
-    public async Task<string?> RoleProblemAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT current_user, r.rolsuper, r.rolbypassrls,
-                   pg_has_role(current_user, '{SecretsDatabaseRoles.Owner}', 'MEMBER')
-            FROM pg_roles r WHERE r.rolname = current_user
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return "the connected role is not in pg_roles";
-        }
-
-        var role = reader.GetString(0);
-        return (reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3)) switch
-        {
-            (true, _, _) => $"'{role}' is a superuser; superusers bypass row-level security",
-            (_, true, _) => $"'{role}' has BYPASSRLS",
-            (_, _, true) => $"'{role}' is (or is a member of) the tables' owner {SecretsDatabaseRoles.Owner}",
-            _ => null,
-        };
-    }
+    public Task<string?> RoleProblemAsync(CancellationToken cancellationToken) =>
+        RowLevelSecurityRoles.ProblemAsync(dataSource, SecretsDatabaseRoles.Owner, cancellationToken);
 
     /// <summary>
     /// Registers this service's KEK id on first use; afterwards, a KEK whose id was never

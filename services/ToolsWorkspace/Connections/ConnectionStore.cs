@@ -1,4 +1,5 @@
 using McpPlatform.Core;
+using McpPlatform.Shared;
 using Npgsql;
 
 namespace McpPlatform.ToolsWorkspace.Connections;
@@ -95,28 +96,8 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource)
     /// </summary>
     /// <param name="cancellationToken">Stops the query.</param>
     /// <returns>What is wrong with the connected role, or null.</returns>
-    public async Task<string?> RoleProblemAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT current_user, r.rolsuper, r.rolbypassrls,
-                   pg_has_role(current_user, '{WorkspaceDatabaseRoles.Owner}', 'MEMBER')
-            FROM pg_roles r WHERE r.rolname = current_user
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return "the connected role is not in pg_roles";
-        }
-
-        var role = reader.GetString(0);
-        return (reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3)) switch
-        {
-            (true, _, _) => $"'{role}' is a superuser; superusers bypass row-level security",
-            (_, true, _) => $"'{role}' has BYPASSRLS",
-            (_, _, true) => $"'{role}' is (or is a member of) the tables' owner {WorkspaceDatabaseRoles.Owner}",
-            _ => null,
-        };
-    }
+    public Task<string?> RoleProblemAsync(CancellationToken cancellationToken) =>
+        RowLevelSecurityRoles.ProblemAsync(dataSource, WorkspaceDatabaseRoles.Owner, cancellationToken);
 
     private async Task<T> InTenantAsync<T>(string tenant, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {

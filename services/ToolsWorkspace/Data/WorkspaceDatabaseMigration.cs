@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
+using McpPlatform.Shared;
 using Npgsql;
 
 namespace McpPlatform.ToolsWorkspace.Data;
@@ -13,7 +13,7 @@ namespace McpPlatform.ToolsWorkspace.Data;
 /// tenant. With <c>Seed:Enabled</c> it gives each demo tenant the <c>partner</c> connection, once:
 /// a tenant admin's later change or deletion stands.
 /// </summary>
-internal sealed partial class WorkspaceDatabaseMigration(IConfiguration configuration) : IDatabaseMigration
+internal sealed class WorkspaceDatabaseMigration(IConfiguration configuration) : IDatabaseMigration
 {
     /// <summary>Configuration key of the app role's password (the AppHost passes the parameter).</summary>
     public const string AppPasswordKey = "Workspace:AppPassword";
@@ -22,31 +22,11 @@ internal sealed partial class WorkspaceDatabaseMigration(IConfiguration configur
 
     public async Task ApplyAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var password = configuration[AppPasswordKey];
-        if (string.IsNullOrWhiteSpace(password) || !PasswordShape().IsMatch(password))
-        {
-            throw new InvalidOperationException(
-                $"{AppPasswordKey} must be 12-128 characters without quotes, backslashes or whitespace: it is the {WorkspaceDatabaseRoles.App} role's password.");
-        }
-
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // Roles are cluster-wide; the DO blocks make the step idempotent. ALTER ROLE takes no
-        // parameters, so the password is checked above and embedded as a literal.
-        await ExecuteAsync(connection, $"""
-            DO $$ BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{WorkspaceDatabaseRoles.Owner}') THEN
-                CREATE ROLE {WorkspaceDatabaseRoles.Owner} NOLOGIN;
-              END IF;
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{WorkspaceDatabaseRoles.App}') THEN
-                CREATE ROLE {WorkspaceDatabaseRoles.App} LOGIN;
-              END IF;
-            END $$;
-            ALTER ROLE {WorkspaceDatabaseRoles.App} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '{password}';
-            ALTER ROLE {WorkspaceDatabaseRoles.Owner} WITH NOLOGIN NOBYPASSRLS;
-            """, cancellationToken);
+        await RowLevelSecurityRoles.EnsureAsync(connection, WorkspaceDatabaseRoles.Owner, WorkspaceDatabaseRoles.App, configuration[AppPasswordKey], AppPasswordKey, cancellationToken);
 
         await ExecuteAsync(connection, Schema, cancellationToken);
         if (configuration.GetValue<bool>("Seed:Enabled"))
@@ -116,7 +96,4 @@ internal sealed partial class WorkspaceDatabaseMigration(IConfiguration configur
         GRANT USAGE ON SCHEMA workspace TO {{WorkspaceDatabaseRoles.App}};
         GRANT SELECT, INSERT, UPDATE, DELETE ON workspace.connections TO {{WorkspaceDatabaseRoles.App}};
         """;
-
-    [GeneratedRegex("^[A-Za-z0-9!#%&()*+,./:;<=>?@^_{|}~-]{12,128}$")]
-    private static partial Regex PasswordShape();
 }
