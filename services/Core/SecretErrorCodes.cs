@@ -16,6 +16,9 @@ public static class SecretErrorCodes
     /// <summary>The tenant already has a secret of that name (create); rotate it instead.</summary>
     public const string Exists = "secret.exists";
 
+    /// <summary>The secrets database could not be reached; nothing was read or written. Retry shortly.</summary>
+    public const string Unavailable = "secret.unavailable";
+
     /// <summary>The tenant's data key cannot be unwrapped with this service's key-encryption key.</summary>
     public const string KeyUnavailable = "secret.key_unavailable";
 }

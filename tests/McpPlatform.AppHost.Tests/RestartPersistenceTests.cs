@@ -1,3 +1,4 @@
+using System.Net;
 using McpPlatform.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -21,6 +22,25 @@ public sealed class RestartPersistenceTests(PlatformFixture platform)
             await insert.ExecuteNonQueryAsync(cancellation.Token);
         }
 
+        // Tokens first: identity's own pool dies with the server too (it is not under test here).
+        var secretsToken = await Secrets.SecretsClient.AliceAsync(cancellation.Token);
+        var workspaceToken = await Workspace.WorkspaceClient.AliceAsync(cancellation.Token);
+        var auditToken = await Telemetry.AuditClient.AliceAsync(cancellation.Token);
+        (string Service, Func<Task<HttpStatusCode>> Request)[] tenantDataRequests =
+        [
+            (PlatformServices.Secrets.ResourceName, async () =>
+                (await Secrets.SecretsClient.CallAsync(HttpMethod.Get, "/v1/secrets", secretsToken, null, cancellation.Token)).Status),
+            (PlatformServices.ToolsWorkspace.ResourceName, async () =>
+                (await Workspace.WorkspaceClient.SendAsync(HttpMethod.Get, "/v1/connections", workspaceToken, null, cancellation.Token)).Status),
+            (PlatformServices.CollectorTenant.ResourceName, async () =>
+                (await Telemetry.AuditClient.SendAsync(HttpMethod.Get, "v1/records?limit=1", auditToken, null, cancellation.Token)).Status),
+        ];
+        await platform.WaitForHealthyAsync(PlatformServices.Secrets.ResourceName, PlatformServices.ToolsWorkspace.ResourceName, PlatformServices.CollectorTenant.ResourceName);
+        foreach (var (service, request) in tenantDataRequests)
+        {
+            (await request()).ShouldBe(HttpStatusCode.OK, service);
+        }
+
         var processBefore = LocalProcesses.Using(platform.DataFolder).Single(p => p.CommandLine.Contains("/postgres -D ", StringComparison.Ordinal)).Pid;
         await RestartAsync(InfrastructureResources.Postgres, cancellation.Token);
         var processAfter = LocalProcesses.Using(platform.DataFolder).Single(p => p.CommandLine.Contains("/postgres -D ", StringComparison.Ordinal)).Pid;
@@ -31,6 +51,22 @@ public sealed class RestartPersistenceTests(PlatformFixture platform)
         await using var select = after.CreateCommand("SELECT count(*) FROM restart_marker WHERE value = $1");
         select.Parameters.Add(new NpgsqlParameter { Value = marker });
         (await select.ExecuteScalarAsync(cancellation.Token)).ShouldBe(1L);
+
+        // The services that keep tenant data in PostgreSQL recover by themselves: their pooled
+        // connections died with the server, and at most one request each may see that, as a 503
+        // with a code (never a 500) that also clears the pool; the next one succeeds.
+        foreach (var (service, request) in tenantDataRequests)
+        {
+            var statuses = new List<HttpStatusCode>();
+            while (statuses.Count < 3 && (statuses.Count == 0 || statuses[^1] != HttpStatusCode.OK))
+            {
+                statuses.Add(await request());
+            }
+
+            statuses.ShouldNotContain(HttpStatusCode.InternalServerError, service);
+            statuses.Count(s => s != HttpStatusCode.OK).ShouldBeLessThanOrEqualTo(1, $"{service}: {string.Join(", ", statuses)}");
+            statuses[^1].ShouldBe(HttpStatusCode.OK, $"{service}: {string.Join(", ", statuses)}");
+        }
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using McpPlatform.CollectorTenant.Extensions;
 using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
 using McpPlatform.ServiceDefaults.Apis;
+using McpPlatform.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,8 @@ public static partial class GrantsApi
     /// <returns>The route group.</returns>
     public static RouteGroupBuilder MapGrantsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/grants").RequireAuthorization(CollectorTenantExtensions.ReadPolicy);
+        var api = app.MapGroup("/v1/grants").RequireAuthorization(CollectorTenantExtensions.ReadPolicy)
+            .AddEndpointFilter(new DatabaseOutageFilter("audit.unavailable", "The audit store could not be reached; nothing was lost. Try again."));
         api.MapPost("/", RequestAsync);
         api.MapGet("/{id}", GetAsync);
         api.MapPost("/{id}/approve", ApproveAsync);

@@ -3,6 +3,7 @@ using McpPlatform.CollectorTenant.Extensions;
 using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
 using McpPlatform.ServiceDefaults.Apis;
+using McpPlatform.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,8 @@ public static class IngestApi
     /// <param name="app">The routes.</param>
     /// <returns>The endpoint.</returns>
     public static RouteHandlerBuilder MapIngestApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/v1/records", IngestAsync).RequireAuthorization(CollectorTenantExtensions.IngestPolicy);
+        app.MapPost("/v1/records", IngestAsync).RequireAuthorization(CollectorTenantExtensions.IngestPolicy)
+            .AddEndpointFilter(new DatabaseOutageFilter("audit.unavailable", "The audit store could not be reached; nothing was lost. Try again."));
 
     private static async Task<Results<Ok<AuditBatchResult>, ProblemHttpResult>> IngestAsync(
         HttpContext http, AuditStore store, IOptionsMonitor<AuditPolicyOptions> policies, TimeProvider time)

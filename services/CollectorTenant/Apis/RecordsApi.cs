@@ -4,6 +4,7 @@ using McpPlatform.CollectorTenant.Extensions;
 using McpPlatform.CollectorTenant.Store;
 using McpPlatform.Core;
 using McpPlatform.ServiceDefaults.Apis;
+using McpPlatform.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.CollectorTenant.Apis;
@@ -24,7 +25,8 @@ public static class RecordsApi
     /// <param name="app">The routes.</param>
     /// <returns>The endpoint.</returns>
     public static RouteHandlerBuilder MapRecordsApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/records", QueryAsync).RequireAuthorization(CollectorTenantExtensions.ReadPolicy);
+        app.MapGet("/v1/records", QueryAsync).RequireAuthorization(CollectorTenantExtensions.ReadPolicy)
+            .AddEndpointFilter(new DatabaseOutageFilter("audit.unavailable", "The audit store could not be reached; nothing was lost. Try again."));
 
     private static async Task<Results<Ok<RecordsPage>, ProblemHttpResult>> QueryAsync(HttpContext http, AuditStore store)
     {

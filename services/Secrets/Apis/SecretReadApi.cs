@@ -6,6 +6,7 @@ using McpPlatform.Secrets.Audit;
 using McpPlatform.Secrets.Crypto;
 using McpPlatform.Secrets.Store;
 using McpPlatform.ServiceDefaults.Apis;
+using McpPlatform.Shared;
 
 namespace McpPlatform.Secrets.Apis;
 
@@ -21,7 +22,8 @@ public static partial class SecretReadApi
     /// <param name="app">The routes.</param>
     /// <returns>The endpoint.</returns>
     public static RouteHandlerBuilder MapSecretReadApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/v1/secrets/{name}/read", ReadAsync).RequireAuthorization();
+        app.MapPost("/v1/secrets/{name}/read", ReadAsync).RequireAuthorization()
+            .AddEndpointFilter(new DatabaseOutageFilter(SecretErrorCodes.Unavailable, "The secrets store could not be reached; nothing was read. Try again."));
 
     private static async Task<IResult> ReadAsync(
         string name, HttpContext http, ISecretStore store, SecretAudit audit, ILoggerFactory loggers)

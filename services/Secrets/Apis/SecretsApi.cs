@@ -4,6 +4,7 @@ using McpPlatform.Secrets.Audit;
 using McpPlatform.Secrets.Extensions;
 using McpPlatform.Secrets.Store;
 using McpPlatform.ServiceDefaults.Apis;
+using McpPlatform.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace McpPlatform.Secrets.Apis;
@@ -19,7 +20,8 @@ public static class SecretsApi
     /// <returns>The route group.</returns>
     public static RouteGroupBuilder MapSecretsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/secrets").RequireAuthorization(SecretsExtensions.WritePolicy);
+        var api = app.MapGroup("/v1/secrets").RequireAuthorization(SecretsExtensions.WritePolicy)
+            .AddEndpointFilter(new DatabaseOutageFilter(SecretErrorCodes.Unavailable, "The secrets store could not be reached; nothing was changed. Try again."));
         api.MapGet("/", ListAsync);
         api.MapGet("/{name}", GetAsync);
         api.MapPost("/", CreateAsync);

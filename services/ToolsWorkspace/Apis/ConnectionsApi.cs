@@ -42,6 +42,7 @@ public static class ConnectionsApi
         }
         catch (NpgsqlException)
         {
+            store.Recover();
             return Unavailable();
         }
     }
@@ -80,6 +81,7 @@ public static class ConnectionsApi
         }
         catch (NpgsqlException)
         {
+            store.Recover();
             return Unavailable();
         }
 
@@ -105,6 +107,7 @@ public static class ConnectionsApi
         }
         catch (NpgsqlException)
         {
+            store.Recover();
             return Unavailable();
         }
 

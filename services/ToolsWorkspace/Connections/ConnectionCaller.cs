@@ -69,6 +69,7 @@ public sealed class ConnectionCaller(
         }
         catch (NpgsqlException)
         {
+            store.Recover();
             throw new ConnectionCallException(ToolErrorCodes.ConnectionUnavailable, "The connection store could not be reached.", 5);
         }
 

@@ -91,6 +91,12 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource)
         }, cancellationToken);
 
     /// <summary>
+    /// Drops the pool's idle connections after a PostgreSQL failure: after a server restart they are
+    /// all dead and Npgsql does not test them on checkout, so each would fail one more call.
+    /// </summary>
+    public void Recover() => dataSource.Clear();
+
+    /// <summary>
     /// Refuses to run as a role that RLS does not bind: a superuser, a BYPASSRLS role, or the
     /// tables' owner. The policy is only a guarantee while the app is none of these.
     /// </summary>

@@ -34,6 +34,7 @@ public sealed class ConnectionTools
         }
         catch (NpgsqlException)
         {
+            store.Recover();
             return call.Fail(ToolErrorCodes.ConnectionUnavailable, "The connection store could not be reached.", 5);
         }
     }
