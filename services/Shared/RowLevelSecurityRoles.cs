@@ -13,6 +13,41 @@ namespace McpPlatform.Shared;
 internal static partial class RowLevelSecurityRoles
 {
     /// <summary>
+    /// A tenant database's whole migration step, in one transaction as the server admin: the roles
+    /// (<see cref="EnsureAsync"/>), then the schema (idempotent DDL), then an optional step such as a
+    /// development seed.
+    /// </summary>
+    /// <param name="connectionString">The database, as the server admin.</param>
+    /// <param name="owner">The owner role.</param>
+    /// <param name="app">The app role.</param>
+    /// <param name="password">The app role's password, from configuration.</param>
+    /// <param name="passwordKey">The configuration key the password came from.</param>
+    /// <param name="schema">The schema's DDL, owned by <paramref name="owner"/>.</param>
+    /// <param name="then">Runs after the schema, in the same transaction; null for none.</param>
+    /// <param name="cancellationToken">Cancels the step.</param>
+    /// <returns>A task that completes when the transaction has committed.</returns>
+    public static async Task ApplyAsync(
+        string connectionString, string owner, string app, string? password, string passwordKey, string schema,
+        Func<NpgsqlConnection, CancellationToken, Task>? then, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await EnsureAsync(connection, owner, app, password, passwordKey, cancellationToken);
+        await using (var command = new NpgsqlCommand(schema, connection))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (then is not null)
+        {
+            await then(connection, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Creates the owner and app roles if missing and sets their attributes and the app role's
     /// password, in the caller's transaction. Roles are cluster-wide, so the step is idempotent.
     /// </summary>

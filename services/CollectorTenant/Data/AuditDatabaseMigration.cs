@@ -1,7 +1,6 @@
 using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
 using McpPlatform.Shared;
-using Npgsql;
 
 namespace McpPlatform.CollectorTenant.Data;
 
@@ -19,23 +18,9 @@ internal sealed class AuditDatabaseMigration(IConfiguration configuration) : IDa
 
     public string Database => InfrastructureResources.AuditDatabase;
 
-    public async Task ApplyAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        await RowLevelSecurityRoles.EnsureAsync(connection, AuditDatabaseRoles.Owner, AuditDatabaseRoles.App, configuration[AppPasswordKey], AppPasswordKey, cancellationToken);
-
-        await ExecuteAsync(connection, Schema, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task ApplyAsync(string connectionString, CancellationToken cancellationToken) =>
+        RowLevelSecurityRoles.ApplyAsync(connectionString, AuditDatabaseRoles.Owner, AuditDatabaseRoles.App,
+            configuration[AppPasswordKey], AppPasswordKey, Schema, then: null, cancellationToken);
 
     private const string Schema = $$"""
         CREATE SCHEMA IF NOT EXISTS audit AUTHORIZATION {{AuditDatabaseRoles.Owner}};

@@ -1,7 +1,6 @@
 using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
 using McpPlatform.Shared;
-using Npgsql;
 
 namespace McpPlatform.Secrets.Data;
 
@@ -20,23 +19,9 @@ internal sealed class SecretsDatabaseMigration(IConfiguration configuration) : I
 
     public string Database => InfrastructureResources.SecretsDatabase;
 
-    public async Task ApplyAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        await RowLevelSecurityRoles.EnsureAsync(connection, SecretsDatabaseRoles.Owner, SecretsDatabaseRoles.App, configuration[AppPasswordKey], AppPasswordKey, cancellationToken);
-
-        await ExecuteAsync(connection, Schema, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task ApplyAsync(string connectionString, CancellationToken cancellationToken) =>
+        RowLevelSecurityRoles.ApplyAsync(connectionString, SecretsDatabaseRoles.Owner, SecretsDatabaseRoles.App,
+            configuration[AppPasswordKey], AppPasswordKey, Schema, then: null, cancellationToken);
 
     private const string Schema = $$"""
         CREATE SCHEMA IF NOT EXISTS secrets AUTHORIZATION {{SecretsDatabaseRoles.Owner}};

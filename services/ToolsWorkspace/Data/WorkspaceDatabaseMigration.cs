@@ -20,22 +20,9 @@ internal sealed class WorkspaceDatabaseMigration(IConfiguration configuration) :
 
     public string Database => InfrastructureResources.WorkspaceDatabase;
 
-    public async Task ApplyAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        await RowLevelSecurityRoles.EnsureAsync(connection, WorkspaceDatabaseRoles.Owner, WorkspaceDatabaseRoles.App, configuration[AppPasswordKey], AppPasswordKey, cancellationToken);
-
-        await ExecuteAsync(connection, Schema, cancellationToken);
-        if (configuration.GetValue<bool>("Seed:Enabled"))
-        {
-            await SeedAsync(connection, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task ApplyAsync(string connectionString, CancellationToken cancellationToken) =>
+        RowLevelSecurityRoles.ApplyAsync(connectionString, WorkspaceDatabaseRoles.Owner, WorkspaceDatabaseRoles.App,
+            configuration[AppPasswordKey], AppPasswordKey, Schema, configuration.GetValue<bool>("Seed:Enabled") ? SeedAsync : null, cancellationToken);
 
     // Each demo tenant's connection to the partner sample, with the secret the secrets service seeds.
     private static async Task SeedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -54,12 +41,6 @@ internal sealed class WorkspaceDatabaseMigration(IConfiguration configuration) :
             command.Parameters.Add(new NpgsqlParameter { Value = DemoDirectory.PartnerSecretName });
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private const string Schema = $$"""
