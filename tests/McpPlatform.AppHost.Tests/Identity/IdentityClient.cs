@@ -32,6 +32,15 @@ internal static partial class IdentityClient
     public static string Secret(string parameterName) => DemoSecrets.Get(parameterName);
 
     /// <summary>
+    /// A demo user's access token for one resource and scope (authorization code + PKCE through the
+    /// sign-in form), the password read from the AppHost parameter that holds it.
+    /// </summary>
+    public static async Task<string> UserAccessTokenAsync(
+        string userName, string passwordParameter, string resource, string scope, CancellationToken cancellationToken) =>
+        (await SignInWithPkceAsync(userName, DemoSecrets.Get(passwordParameter), resource, cancellationToken, scope))
+        .GetProperty("access_token").GetString()!;
+
+    /// <summary>
     /// Authorization code + PKCE (S256) for a user, through the real sign-in form: cookies kept,
     /// antiforgery token scraped from the page, redirects followed by hand so the callback's code
     /// can be read instead of followed.

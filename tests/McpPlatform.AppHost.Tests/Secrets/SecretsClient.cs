@@ -18,10 +18,8 @@ internal static class SecretsClient
     public const string AllowedTool = "call_connection";
 
     /// <summary>A real user token for secrets (authorization code + PKCE, asking for <c>secrets:write</c>).</summary>
-    public static async Task<string> UserTokenAsync(string userName, string passwordParameter, CancellationToken cancellationToken) =>
-        (await IdentityClient.SignInWithPkceAsync(userName, DemoSecrets.Get(passwordParameter),
-            PlatformServices.Secrets.LocalOrigin, cancellationToken, PlatformScopes.SecretsWrite))
-        .GetProperty("access_token").GetString()!;
+    public static Task<string> UserTokenAsync(string userName, string passwordParameter, CancellationToken cancellationToken) =>
+        IdentityClient.UserAccessTokenAsync(userName, passwordParameter, PlatformServices.Secrets.LocalOrigin, PlatformScopes.SecretsWrite, cancellationToken);
 
     public static Task<string> AliceAsync(CancellationToken cancellationToken) =>
         UserTokenAsync(DemoDirectory.ContosoUserName, DemoDirectory.Parameters.ContosoUserPassword, cancellationToken);

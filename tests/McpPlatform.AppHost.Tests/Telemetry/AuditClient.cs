@@ -19,10 +19,8 @@ internal static class AuditClient
     public static Uri Url(string pathAndQuery) => new(PlatformServices.CollectorTenant.LocalUrl, pathAndQuery);
 
     /// <summary>A real user token for collector-tenant (authorization code + PKCE through identity).</summary>
-    public static async Task<string> UserTokenAsync(string userName, string passwordParameter, CancellationToken cancellationToken) =>
-        (await IdentityClient.SignInWithPkceAsync(userName, DemoSecrets.Get(passwordParameter),
-            PlatformServices.CollectorTenant.LocalOrigin, cancellationToken, PlatformScopes.AuditRead))
-        .GetProperty("access_token").GetString()!;
+    public static Task<string> UserTokenAsync(string userName, string passwordParameter, CancellationToken cancellationToken) =>
+        IdentityClient.UserAccessTokenAsync(userName, passwordParameter, PlatformServices.CollectorTenant.LocalOrigin, PlatformScopes.AuditRead, cancellationToken);
 
     public static Task<string> AliceAsync(CancellationToken cancellationToken) =>
         UserTokenAsync(DemoDirectory.ContosoUserName, DemoDirectory.Parameters.ContosoUserPassword, cancellationToken);

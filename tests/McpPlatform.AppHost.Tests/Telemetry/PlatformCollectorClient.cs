@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Google.Protobuf;
 using McpPlatform.AppHost.Tests.Identity;
-using McpPlatform.AppHost.Tests.Support;
 using McpPlatform.CollectorPlatform.Otlp;
 using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
@@ -93,10 +92,8 @@ internal static class PlatformCollectorClient
     }
 
     /// <summary>A user's token for collector-platform, asking for <c>telemetry:read</c> (granted to operators only).</summary>
-    public static async Task<string> UserTokenAsync(string userName, string passwordParameter, CancellationToken cancellationToken) =>
-        (await IdentityClient.SignInWithPkceAsync(userName, DemoSecrets.Get(passwordParameter),
-            PlatformServices.CollectorPlatform.LocalOrigin, cancellationToken, PlatformScopes.TelemetryRead))
-        .GetProperty("access_token").GetString()!;
+    public static Task<string> UserTokenAsync(string userName, string passwordParameter, CancellationToken cancellationToken) =>
+        IdentityClient.UserAccessTokenAsync(userName, passwordParameter, PlatformServices.CollectorPlatform.LocalOrigin, PlatformScopes.TelemetryRead, cancellationToken);
 
     /// <summary>Findings counted for one emitting service, by kind.</summary>
     public static async Task<Dictionary<string, long>> FindingsForAsync(string service, CancellationToken cancellationToken)

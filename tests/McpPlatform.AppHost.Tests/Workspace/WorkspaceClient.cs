@@ -27,10 +27,9 @@ internal static class WorkspaceClient
             PlatformServices.ToolsWorkspace.LocalMcpResource, cancellationToken);
 
     /// <summary>A tenant admin's token for tools-workspace asking for the connections API's scope too.</summary>
-    public static async Task<string> AdminAsync(string userName, string passwordParameter, CancellationToken cancellationToken, string? scope = null) =>
-        (await IdentityClient.SignInWithPkceAsync(userName, DemoSecrets.Get(passwordParameter), PlatformServices.ToolsWorkspace.LocalMcpResource,
-            cancellationToken, scope ?? $"{PlatformScopes.McpTools} {PlatformScopes.WorkspaceAdmin}"))
-        .GetProperty("access_token").GetString()!;
+    public static Task<string> AdminAsync(string userName, string passwordParameter, CancellationToken cancellationToken, string? scope = null) =>
+        IdentityClient.UserAccessTokenAsync(userName, passwordParameter, PlatformServices.ToolsWorkspace.LocalMcpResource,
+            scope ?? $"{PlatformScopes.McpTools} {PlatformScopes.WorkspaceAdmin}", cancellationToken);
 
     public static Task<string> AliceAsync(CancellationToken cancellationToken) =>
         AdminAsync(DemoDirectory.ContosoUserName, DemoDirectory.Parameters.ContosoUserPassword, cancellationToken);
