@@ -28,7 +28,7 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
         for (var i = 0; i < 3; i++)
         {
             var admission = await client.AdmitAsync(tenant, "search", new QuotaUsage(10, 0.01m), Cancel);
-            admission.IsGranted.ShouldBeTrue();
+            admission.IsGranted.ShouldBeTrue(admission.Denial?.Code);
             (await client.ReleaseAsync(admission.Lease!, new QuotaUsage(5, 0m), Cancel)).ShouldBeTrue();
         }
 
@@ -46,7 +46,8 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
         var tenant = Context(NewTenant("contoso"));
         for (var i = 0; i < QuotaApiHost.TenantCap; i++)
         {
-            (await client.AdmitAsync(tenant, "search", QuotaUsage.None, Cancel)).IsGranted.ShouldBeTrue();
+            var admission = await client.AdmitAsync(tenant, "search", QuotaUsage.None, Cancel);
+            admission.IsGranted.ShouldBeTrue(admission.Denial?.Code);
         }
 
         var denied = await client.AdmitAsync(tenant, "search", QuotaUsage.None, Cancel);

@@ -6,7 +6,7 @@ using McpPlatform.Quota.Tests.Support;
 namespace McpPlatform.Quota.Tests;
 
 /// <summary>Stops and restarts its own redis-server, so it has a fixture of its own.</summary>
-public sealed class RedisOutageTests(QuotaRedisServer redis) : IClassFixture<QuotaRedisServer>
+public sealed class RedisOutageTests(ProductionQuotaRedisServer redis) : IClassFixture<ProductionQuotaRedisServer>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);

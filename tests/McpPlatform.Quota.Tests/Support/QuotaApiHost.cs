@@ -38,6 +38,9 @@ public sealed class QuotaApiHost : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{InfrastructureResources.Redis}"] = Redis.ConnectionString,
+            // Production's 250 ms Redis budget fails closed on a loaded CI machine; these tests
+            // are about decisions, not timeouts (RedisOutageTests has its own fixture for those).
+            ["QuotaRedis:OperationTimeoutMilliseconds"] = "5000",
             ["QuotaPolicy:DefaultTier"] = "standard",
             ["QuotaPolicy:Tiers:standard:TenantConcurrency"] = TenantCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["QuotaPolicy:Tiers:standard:PrincipalConcurrency"] = "-1",
