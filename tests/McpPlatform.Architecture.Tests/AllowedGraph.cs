@@ -26,7 +26,7 @@ internal static class AllowedGraph
         // Deployable services
         ["Identity"] = ["Core", "ServiceDefaults", "Audit", "Identity.Data"],
         ["ToolsKnowledge"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Quota.Engine", "Knowledge"],
-        ["ToolsWorkspace"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Audit"],
+        ["ToolsWorkspace"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Audit", "ToolWorker"],
         ["Quota"] = ["Core", "ServiceDefaults", "Quota.Engine"],
         ["CollectorPlatform"] = ["Core", "ServiceDefaults"],
         ["CollectorTenant"] = ["Core", "ServiceDefaults"],
@@ -34,6 +34,9 @@ internal static class AllowedGraph
         ["Secrets"] = ["Core", "ServiceDefaults", "Audit"],
         ["Partner"] = ["Core", "ServiceDefaults"],
         ["DbMigrator"] = ["Core", "ServiceDefaults", "Identity.Data", "CollectorTenant.Data", "Secrets.Data", "ToolsWorkspace.Data"],
+
+        // Processes a service starts (built with it, shipped in its folder, no code shared)
+        ["ToolWorker"] = [],
 
         // Orchestration
         ["AppHost"] = ["Core", "DbMigrator", "Identity", "Downstream", "Partner", "ToolsKnowledge", "ToolsWorkspace", "Quota", "CollectorTenant", "CollectorPlatform", "Secrets"],

@@ -50,15 +50,40 @@ public sealed class DependencyRulesTests
     [Fact]
     public void DeployableServices_DoNotReferenceOtherDeployableServices()
     {
-        // The AppHost references every service to orchestrate it; that is not a code dependency.
+        // The AppHost references every service to orchestrate it, and tools-workspace its script
+        // worker to ship it (ReferenceOutputAssembly="false"); neither is a code dependency.
         var offenders = Repository.Projects.Values
             .Where(project => project.IsDeployable && project.Name != "AppHost")
             .SelectMany(project => project.ProjectReferences
+                .Except(project.BuildOnlyReferences)
                 .Where(to => Repository.Projects[to].IsDeployable)
                 .Select(to => $"{project.Name} -> {to}"))
             .ToList();
 
         offenders.ShouldBeEmpty("services share code through libraries, not through each other:\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public void ToolWorker_ReferencesNothingOfOursAndOnlyJint()
+    {
+        // It runs tenant scripts in a sandbox: the less it carries, the less a script can reach.
+        var worker = Repository.Projects["ToolWorker"];
+
+        worker.ProjectReferences.ShouldBeEmpty("the script worker references no project of ours");
+        worker.PackageReferences.ShouldBe(["Jint"], "the script worker is BCL and Jint only");
+        worker.FrameworkReferences.ShouldBeEmpty("the script worker is BCL and Jint only");
+        worker.Sdk.ShouldBe("Microsoft.NET.Sdk", "the script worker is a plain console app");
+        worker.LinkedSources.Select(Path.GetFileName).ShouldBe(["ToolWorkerProtocol.cs"], "the worker shares only the protocol with its host");
+    }
+
+    [Fact]
+    public void BuildOnlyReferences_PointAtTheScriptWorkerOnly()
+    {
+        var offenders = Repository.Projects.Values
+            .SelectMany(project => project.BuildOnlyReferences.Where(to => to != "ToolWorker").Select(to => $"{project.Name} -> {to}"))
+            .ToList();
+
+        offenders.ShouldBeEmpty("a build-only reference ships a process; only the script worker is one:\n" + string.Join("\n", offenders));
     }
 
     [Fact]

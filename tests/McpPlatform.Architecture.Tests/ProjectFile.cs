@@ -8,6 +8,7 @@ internal sealed record ProjectFile(
     string Path,
     string Sdk,
     IReadOnlyList<string> ProjectReferences,
+    IReadOnlyList<string> BuildOnlyReferences,
     IReadOnlyList<string> PackageReferences,
     IReadOnlyList<string> FrameworkReferences,
     IReadOnlyList<string> LinkedSources)
@@ -45,6 +46,11 @@ internal sealed record ProjectFile(
             path,
             sdk.Split('/')[0],
             Items("ProjectReference").Select(include => NameOf(Resolve(include))).ToList(),
+            // ReferenceOutputAssembly="false": built first (a process this one starts), no code shared.
+            root.Descendants("ProjectReference")
+                .Where(item => string.Equals((string?)item.Attribute("ReferenceOutputAssembly"), "false", StringComparison.OrdinalIgnoreCase))
+                .Select(item => NameOf(Resolve((string)item.Attribute("Include")!)))
+                .ToList(),
             Items("PackageReference"),
             Items("FrameworkReference"),
             // Only items that bring a file from elsewhere: Compile Include="..\Shared\X.cs".
