@@ -9,8 +9,12 @@ namespace McpPlatform.ToolWorker;
 /// <summary>The completion value as JSON: what <c>JSON.stringify</c> gives in the engine, made safe to embed.</summary>
 internal static class ScriptOutput
 {
-    /// <summary>The deepest value the worker sends (System.Text.Json needs a bound; 64 is its default).</summary>
-    public const int MaxValueDepth = 1000;
+    /// <summary>
+    /// The deepest value the worker sends: the host reads done lines with ToolWorkerJsonContext's
+    /// default MaxDepth (64, the line's own object included), so deeper would fail there, not here.
+    /// Jint's JSON.parse stops at 64 as well.
+    /// </summary>
+    public const int MaxValueDepth = 60;
 
     private static readonly JsonDocumentOptions _documentOptions = new() { MaxDepth = MaxValueDepth };
 

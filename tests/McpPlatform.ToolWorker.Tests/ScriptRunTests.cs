@@ -93,6 +93,18 @@ public sealed class ScriptRunTests
     }
 
     [Fact]
+    public async Task Run_ValueNestedDeeperThanTheHostReads_FailsAsScriptError()
+    {
+        await using var worker = await WorkerProcess.StartAsync();
+
+        var shallow = await worker.RunAsync("var a = []; for (var i = 0; i < 59; i++) a = [a]; a");
+        var deep = await worker.RunAsync("var a = []; for (var i = 0; i < 100; i++) a = [a]; a");
+
+        JsonSerializer.Serialize(shallow, ToolWorkerJsonContext.Default.WorkerMessage).ShouldContain(new string('[', 60));
+        deep.Error!.Message.ShouldBe("The script's value is nested more than 60 levels deep.");
+    }
+
+    [Fact]
     public async Task Run_PromiseCompletionValue_IsNotAwaited()
     {
         await using var worker = await WorkerProcess.StartAsync();
