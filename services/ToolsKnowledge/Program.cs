@@ -1,3 +1,4 @@
+using McpPlatform.McpServer.Hosting;
 using McpPlatform.ToolsKnowledge.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);

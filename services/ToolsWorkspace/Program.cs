@@ -1,3 +1,4 @@
+using McpPlatform.McpServer.Hosting;
 using McpPlatform.ToolsWorkspace.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,7 @@ var app = builder.Build();
 app.UsePlatformErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseInvalidTextAnswers();
 app.MapDefaultEndpoints();
 app.MapToolsWorkspace();
 app.Run();

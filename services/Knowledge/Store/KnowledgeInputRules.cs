@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using McpPlatform.Core;
@@ -20,32 +19,12 @@ public static partial class KnowledgeInputRules
     /// </summary>
     /// <param name="text">UTF-16 text.</param>
     /// <returns>True when the text has no unpaired surrogate.</returns>
-    public static bool IsValidUnicode(ReadOnlySpan<char> text)
-    {
-        // Vectorised skip to the next surrogate: most text has none.
-        while (!text.IsEmpty)
-        {
-            var at = text.IndexOfAnyInRange('\ud800', '\udfff');
-            if (at < 0)
-            {
-                return true;
-            }
-
-            if (Rune.DecodeFromUtf16(text[at..], out _, out var consumed) != OperationStatus.Done)
-            {
-                return false;
-            }
-
-            text = text[(at + consumed)..];
-        }
-
-        return true;
-    }
+    public static bool IsValidUnicode(ReadOnlySpan<char> text) => UnicodeText.IsValid(text);
 
     /// <summary>Whether <paramref name="utf8"/> is valid UTF-8: the byte form of <see cref="IsValidUnicode"/>.</summary>
     /// <param name="utf8">UTF-8 bytes.</param>
     /// <returns>True when the bytes decode without replacement.</returns>
-    public static bool IsValidUtf8(ReadOnlySpan<byte> utf8) => System.Text.Unicode.Utf8.IsValid(utf8);
+    public static bool IsValidUtf8(ReadOnlySpan<byte> utf8) => UnicodeText.IsValidUtf8(utf8);
 
     /// <summary>A document title: required, at most <see cref="VectorStoreLimits.MaxTitleLength"/> characters, no control characters.</summary>
     /// <param name="title">The title.</param>

@@ -102,4 +102,18 @@ public static class McpServerHostingExtensions
 
         return mcp;
     }
+
+    /// <summary>
+    /// Answers MCP requests whose JSON is not valid Unicode text with a <c>request.invalid_text</c>
+    /// tool error (<see cref="InvalidTextMiddleware"/>) before the SDK fails to bind them. Call it
+    /// after authentication and authorization, so unauthenticated callers still get 401.
+    /// </summary>
+    /// <param name="app">The built application.</param>
+    /// <returns>The same application.</returns>
+    public static WebApplication UseInvalidTextAnswers(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.Equals(McpConventions.Path, StringComparison.Ordinal),
+            mcp => mcp.UseMiddleware<InvalidTextMiddleware>());
+        return app;
+    }
 }

@@ -8,7 +8,6 @@ using McpPlatform.Quota.Engine;
 using McpPlatform.ServiceClients;
 using McpPlatform.ToolsKnowledge.Apis;
 using McpPlatform.ToolsKnowledge.Downstream;
-using McpPlatform.ToolsKnowledge.Middleware;
 using McpPlatform.ToolsKnowledge.Onboarding;
 using McpPlatform.ToolsKnowledge.Services;
 using McpPlatform.ToolsKnowledge.Tools;
@@ -76,20 +75,6 @@ public static class ToolsKnowledgeExtensions
             .AddPolicy(KnowledgeExportApi.OperatorPolicy, policy => policy.RequireAuthenticatedUser()
                 .RequireAssertion(context => context.User.HasScope(PlatformScopes.McpTools) && context.User.IsInRole(PlatformRoles.Operator)));
         return builder;
-    }
-
-    /// <summary>
-    /// Answers MCP requests whose JSON is not valid Unicode text with a <c>request.invalid_text</c>
-    /// tool error (<see cref="InvalidTextMiddleware"/>) before the SDK fails to bind them. Call it
-    /// after authentication and authorization, so unauthenticated callers still get 401.
-    /// </summary>
-    /// <param name="app">The built application.</param>
-    /// <returns>The same application.</returns>
-    public static WebApplication UseInvalidTextAnswers(this WebApplication app)
-    {
-        app.UseWhen(context => context.Request.Path.Equals(McpConventions.Path, StringComparison.Ordinal),
-            mcp => mcp.UseMiddleware<InvalidTextMiddleware>());
-        return app;
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using McpPlatform.AppHost.Tests.Mcp;
 using McpPlatform.AppHost.Tests.Support;
@@ -12,8 +10,6 @@ namespace McpPlatform.AppHost.Tests.Knowledge;
 /// <summary>A demo agent's MCP client for the knowledge tools, waiting out rate denials (other tests flood the same tenant).</summary>
 internal sealed class KnowledgeClient(McpClient client, string token) : IAsyncDisposable
 {
-    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromMinutes(2) };
-
     public string Token => token;
 
     public static async Task<KnowledgeClient> ContosoAsync(CancellationToken cancellationToken)
@@ -67,28 +63,11 @@ internal sealed class KnowledgeClient(McpClient client, string token) : IAsyncDi
     /// A <c>tools/call</c> as raw JSON text (for inputs a well-behaved client library would not
     /// produce, such as an escaped lone surrogate). Returns the HTTP status and the JSON-RPC answer.
     /// </summary>
-    public async Task<(int Status, JsonElement? Message)> RawCallAsync(byte[] jsonBody, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, PlatformServices.ToolsKnowledge.LocalMcpResource)
-        {
-            Content = new ByteArrayContent(jsonBody),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        using var response = await s_http.SendAsync(request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        var json = text.TrimStart().StartsWith('{') ? text
-            : string.Join('\n', text.Split('\n').Where(line => line.StartsWith("data:", StringComparison.Ordinal)).Select(line => line[5..].Trim()));
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(json) ? null : JsonDocument.Parse(json).RootElement.Clone());
-    }
+    public Task<(int Status, JsonElement? Message)> RawCallAsync(byte[] jsonBody, CancellationToken cancellationToken) =>
+        McpClientFactory.RawCallAsync(PlatformServices.ToolsKnowledge, token, jsonBody, cancellationToken);
 
     public static byte[] ToolCallJson(string tool, string argumentsJson, string? invocationId = null) =>
-        Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":""" + JsonSerializer.Serialize(tool)
-            + ""","arguments":""" + argumentsJson
-            + (invocationId is null ? string.Empty : ",\"_meta\":{" + JsonSerializer.Serialize(McpConventions.InvocationIdMetaKey) + ":" + JsonSerializer.Serialize(invocationId) + "}")
-            + "}}");
+        McpClientFactory.ToolCallJson(tool, argumentsJson, invocationId);
 
     public static string? ErrorCode(CallToolResult result) =>
         result.StructuredContent is { } content && content.TryGetProperty("error", out var error) ? error.GetProperty("code").GetString() : null;

@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpPlatform.Core;
-using McpPlatform.Knowledge.Store;
+using Microsoft.AspNetCore.Http;
 
-namespace McpPlatform.ToolsKnowledge.Middleware;
+namespace McpPlatform.McpServer.Hosting;
 
 /// <summary>
 /// Answers a <c>tools/call</c> whose JSON is not valid Unicode text — raw bytes that are not UTF-8,
@@ -14,8 +14,9 @@ namespace McpPlatform.ToolsKnowledge.Middleware;
 /// to bind such a request and answers a bare JSON-RPC "An error occurred.". Runs after
 /// authentication and authorization, so unauthenticated callers still get 401. The common case
 /// costs one vectorised UTF-8 check and one search for <c>\u</c>; only requests with escapes are parsed.
-/// "Valid text" is <see cref="KnowledgeInputRules"/>' definition, the one the tools and the store apply;
+/// "Valid text" is <see cref="UnicodeText"/>'s definition, the one the tools and stores apply;
 /// this is the same rule applied before the SDK's JSON binding, which cannot carry invalid text to the tool.
+/// Every platform MCP server uses it (<see cref="McpServerHostingExtensions.UseInvalidTextAnswers"/>).
 /// </summary>
 internal sealed class InvalidTextMiddleware(RequestDelegate next)
 {
@@ -39,7 +40,7 @@ internal sealed class InvalidTextMiddleware(RequestDelegate next)
         }
 
         var id = RequestId(body.Span);
-        var message = $"The request's {problem} is not valid Unicode text (invalid UTF-8, or an unpaired surrogate escape). Send the text as proper UTF-8; nothing was stored.";
+        var message = $"The request's {problem} is not valid Unicode text (invalid UTF-8, or an unpaired surrogate escape). Send the text as proper UTF-8; the tool did not run.";
         var response = new JsonObject
         {
             ["jsonrpc"] = "2.0",
@@ -62,7 +63,7 @@ internal sealed class InvalidTextMiddleware(RequestDelegate next)
     /// <summary>What is wrong with the body's text, or null when it is valid (or not JSON this check understands: the SDK answers that).</summary>
     internal static string? Problem(ReadOnlySpan<byte> body)
     {
-        if (!KnowledgeInputRules.IsValidUtf8(body))
+        if (!UnicodeText.IsValidUtf8(body))
         {
             return "body";
         }
@@ -78,7 +79,7 @@ internal sealed class InvalidTextMiddleware(RequestDelegate next)
             while (reader.Read())
             {
                 if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped
-                    && !KnowledgeInputRules.IsValidUnicode(Unescape(reader.ValueSpan)))
+                    && !UnicodeText.IsValid(Unescape(reader.ValueSpan)))
                 {
                     return "text";
                 }
