@@ -66,7 +66,8 @@ public sealed record AuditRecord
 
     /// <summary>
     /// Facts of grant events (operator, reason, scope, expiry) and token exchanges (actor, audience,
-    /// scopes); a JSON object, never tokens or secrets. Tool-call records carry none.
+    /// scopes), and of tool calls whose tool adds some (run_script: the sandbox's limits and how it
+    /// ended); a JSON object, never tokens or secrets.
     /// </summary>
     public JsonElement? Detail { get; init; }
 }

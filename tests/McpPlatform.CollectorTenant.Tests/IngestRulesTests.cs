@@ -126,10 +126,19 @@ public sealed class IngestRulesTests
     }
 
     [Fact]
-    public void Check_ToolCallWithDetail_IsRefused()
+    public void Check_ToolCallWithObjectDetail_IsAccepted()
     {
-        IngestRules.Check(ToolCall() with { Detail = JsonSerializer.SerializeToElement(new { actor = "x" }) },
-            DemoDirectory.ToolsKnowledgeClientId, s_policy, s_now).ShouldNotBeNull().Code.ShouldBe("record.detail_forbidden");
+        IngestRules.Check(ToolCall() with { Detail = JsonSerializer.SerializeToElement(new { sandbox = new { ended = "ok" } }) },
+            DemoDirectory.ToolsKnowledgeClientId, s_policy, s_now).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Check_ToolCallWithDetailNotAnObjectOrTooLarge_IsRefused()
+    {
+        IngestRules.Check(ToolCall() with { Detail = JsonSerializer.SerializeToElement("text") },
+            DemoDirectory.ToolsKnowledgeClientId, s_policy, s_now).ShouldNotBeNull().Code.ShouldBe("record.detail_invalid");
+        IngestRules.Check(ToolCall() with { Detail = JsonSerializer.SerializeToElement(new { big = new string('x', AuditLimits.MaxDetailBytes) }) },
+            DemoDirectory.ToolsKnowledgeClientId, s_policy, s_now).ShouldNotBeNull().Code.ShouldBe("record.detail_invalid");
     }
 
     [Theory]

@@ -197,8 +197,11 @@ internal static partial class IngestRules
             : null;
     }
 
+    // A tool may add facts of its own (run_script: the sandbox's limits and how the call ended).
     private static (string Code, string Message)? ToolCallRule(AuditRecord record) =>
-        record.Detail is not null ? ("record.detail_forbidden", "detail is not part of a tool-call record.") : null;
+        record.Detail is { } detail && (detail.ValueKind != JsonValueKind.Object || detail.GetRawText().Length > AuditLimits.MaxDetailBytes)
+            ? ("record.detail_invalid", $"detail must be a JSON object of at most {AuditLimits.MaxDetailBytes} bytes.")
+            : null;
 
     // An exchange is granted or refused, and says so with facts in detail (never a token).
     private static (string Code, string Message)? TokenExchangeRule(AuditRecord record)

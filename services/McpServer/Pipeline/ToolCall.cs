@@ -24,6 +24,13 @@ public sealed class ToolCall
     /// <summary>What the call used; tools add to it, admission settles it at release.</summary>
     public InvocationUsage Usage { get; } = new();
 
+    /// <summary>
+    /// Facts the tool adds to its audit record (a JSON object of at most
+    /// <see cref="AuditLimits.MaxDetailBytes"/> bytes, never secrets or arguments), e.g. the
+    /// sandbox limits that applied to run_script; null for most tools.
+    /// </summary>
+    public System.Text.Json.JsonElement? Detail { get; set; }
+
     /// <summary>How the call ended; <see cref="ToolCallOutcome.Failed"/> until it has.</summary>
     public ToolCallOutcome Outcome => _outcome ?? ToolCallOutcome.Failed;
 

@@ -45,6 +45,7 @@ internal static class ToolCallAudit
             TraceId = Activity.Current?.TraceId.ToHexString(),
             ArgumentDigest = digest,
             Arguments = raw,
+            Detail = call.Detail is { ValueKind: JsonValueKind.Object } detail && detail.GetRawText().Length <= AuditLimits.MaxDetailBytes ? detail : null,
         });
     }
 
