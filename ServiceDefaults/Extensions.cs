@@ -1,4 +1,5 @@
 using McpPlatform.Core;
+using McpPlatform.ServiceDefaults;
 using McpPlatform.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -112,14 +113,16 @@ public static class Extensions
 
     /// <summary>
     /// Maps <c>/health</c> (all checks) and <c>/alive</c> (liveness only) in every environment:
-    /// the AppHost and Container Apps probe them outside Development too. They report status
-    /// only, never check details, so they disclose nothing about tenants or configuration.
+    /// the AppHost and Container Apps probe them outside Development too. <c>/health</c> answers
+    /// JSON with each check's name and status, and a description only for checks tagged
+    /// <see cref="HealthEndpoints.DetailsTag"/> (<see cref="HealthReportWriter"/>), so it discloses
+    /// nothing about tenants or configuration; <c>/alive</c> answers its status as text.
     /// </summary>
     /// <param name="app">The built application.</param>
     /// <returns>The same application.</returns>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpoints.Health);
+        app.MapHealthChecks(HealthEndpoints.Health, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks(HealthEndpoints.Alive, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),

@@ -8,4 +8,10 @@ public static class HealthEndpoints
 
     /// <summary>Liveness: the process is up.</summary>
     public const string Alive = "/alive";
+
+    /// <summary>
+    /// The tag of a health check whose description <c>/health</c> shows (a sentence the service
+    /// wrote about itself, e.g. degraded sandbox isolation); other checks show their status only.
+    /// </summary>
+    public const string DetailsTag = "details";
 }
