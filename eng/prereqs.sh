@@ -16,6 +16,8 @@ fi
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# tools-workspace runs tenant scripts in workers under bubblewrap (docs/workspace.md, "Sandbox").
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 if $want_test; then
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
@@ -31,7 +33,7 @@ if ((${#missing[@]} > 0)); then
     exit 1
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: missing ${missing[*]} and no apt-get here; install PostgreSQL 15+ server binaries and Redis 7+ with your package manager." >&2
+    echo "error: missing ${missing[*]} and no apt-get here; install PostgreSQL 15+ server binaries, Redis 7+ and bubblewrap with your package manager." >&2
     exit 1
   fi
   echo "Installing ${missing[*]} ..."

@@ -52,8 +52,30 @@ public static class ToolErrorCodes
     /// <summary>The connection's API, the secrets service or identity could not be reached or did not answer in time.</summary>
     public const string ConnectionUnavailable = "connection.unavailable";
 
+    /// <summary><c>run_script</c>: the script ran past its wall-clock limit; its worker was stopped.</summary>
+    public const string Timeout = "tool.timeout";
+
+    /// <summary><c>run_script</c>: the script used more CPU time (or statements) than its limit; its worker was stopped.</summary>
+    public const string CpuLimit = "tool.cpu_limit";
+
+    /// <summary><c>run_script</c>: the script used more memory than its worker may hold.</summary>
+    public const string MemoryLimit = "tool.memory_limit";
+
+    /// <summary><c>run_script</c>: console output and result together were larger than the output limit.</summary>
+    public const string OutputLimit = "tool.output_limit";
+
+    /// <summary><c>run_script</c>: the worker process died during the call for another reason; that call only failed.</summary>
+    public const string Crashed = "tool.crashed";
+
+    /// <summary><c>run_script</c>: a syntax or runtime error in the tenant's script; the message gives its text and line.</summary>
+    public const string ScriptError = "tool.script_error";
+
+    /// <summary>No sandboxed worker could be had: the worker program is missing, isolation required by configuration is absent, or every worker is busy.</summary>
+    public const string SandboxUnavailable = "sandbox.unavailable";
+
     /// <summary>Every code above.</summary>
     public static readonly IReadOnlyList<string> All =
         [InvalidArgument, InvalidText, ExchangeRefused, DownstreamUnavailable, DocumentTooLarge, DocumentNotFound, CapacityExceeded, NotProvisioned, ExportTooLarge, Unavailable,
-         SecretNotFound, SecretDenied, ConnectionNotFound, ConnectionDenied, ConnectionUnavailable];
+         SecretNotFound, SecretDenied, ConnectionNotFound, ConnectionDenied, ConnectionUnavailable,
+         Timeout, CpuLimit, MemoryLimit, OutputLimit, Crashed, ScriptError, SandboxUnavailable];
 }

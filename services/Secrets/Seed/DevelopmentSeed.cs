@@ -8,7 +8,7 @@ namespace McpPlatform.Secrets.Seed;
 
 /// <summary>
 /// Development only: gives each demo tenant the secret <c>partner-api-key</c> (its partner key,
-/// readable by <c>tools-workspace</c> for <c>call_connection</c>), idempotently; a changed
+/// readable by <c>tools-workspace</c> for <c>call_connection</c> and <c>run_script</c>), idempotently; a changed
 /// parameter rotates it. It runs here at start rather than in the db-migrator because writing a
 /// value means encrypting it, and only this service holds the key-encryption key: the migrator,
 /// which holds the server admin's password, never gets the key too.
@@ -23,7 +23,7 @@ internal sealed partial class DevelopmentSeed(
     public static readonly string[] AllowedServers = [DemoDirectory.ToolsWorkspaceClientId];
 
     /// <summary>The seeded secret's allowed tools.</summary>
-    public static readonly string[] AllowedTools = ["call_connection"];
+    public static readonly string[] AllowedTools = ["call_connection", "run_script"];
 
     private const string SeedPrincipal = "development-seed";
 

@@ -26,10 +26,11 @@ public sealed class ConnectionCaller(
     /// <param name="path">Path (and query) relative to the connection's base URL.</param>
     /// <param name="method">The HTTP method.</param>
     /// <param name="body">The request body, or null.</param>
+    /// <param name="tool">The tool the call is for, as the secret read names it (the secret's allow-list must list it).</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>What the API answered.</returns>
     /// <exception cref="ConnectionCallException">An expected failure with its reason code.</exception>
-    public async Task<ConnectionCallResult> CallAsync(TenantContext tenant, string? name, string? path, string? method, string? body, CancellationToken cancellationToken)
+    public async Task<ConnectionCallResult> CallAsync(TenantContext tenant, string? name, string? path, string? method, string? body, string tool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         if (!ConnectionRules.IsName(name))
@@ -96,7 +97,7 @@ public sealed class ConnectionCaller(
             throw new ConnectionCallException(ToolErrorCodes.ConnectionDenied, "The connection's base URL is not on the platform's egress allow-list.");
         }
 
-        using var credential = await secrets.ReadAsync(tenant, connection.SecretName, Tool, cancellationToken);
+        using var credential = await secrets.ReadAsync(tenant, connection.SecretName, tool, cancellationToken);
         using var request = ConnectionRequests.Build(connection, verb, path!, bytes, credential.Value);
         return await sender.SendAsync(request, credential.Memory, cancellationToken);
     }

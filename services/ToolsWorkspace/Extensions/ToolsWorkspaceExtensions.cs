@@ -4,6 +4,7 @@ using McpPlatform.McpServer.Tools;
 using McpPlatform.ServiceClients;
 using McpPlatform.ToolsWorkspace.Apis;
 using McpPlatform.ToolsWorkspace.Connections;
+using McpPlatform.ToolsWorkspace.Sandbox;
 using McpPlatform.ToolsWorkspace.Tools;
 using Npgsql;
 
@@ -24,7 +25,8 @@ public static class ToolsWorkspaceExtensions
     {
         builder.AddPlatformMcpServer(PlatformServices.ToolsWorkspace)
             .WithTools<IdentityTools>()
-            .WithTools<ConnectionTools>();
+            .WithTools<ConnectionTools>()
+            .WithTools<ScriptTools>();
 
         var connectionString = builder.Configuration.GetConnectionString(InfrastructureResources.WorkspaceDatabase)
             ?? throw new InvalidOperationException(
@@ -43,6 +45,16 @@ public static class ToolsWorkspaceExtensions
         builder.Services.AddSingleton<ConnectionSender>();
         builder.Services.AddScoped<ConnectionCaller>();
         builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddOptions<SandboxOptions>()
+            .Bind(builder.Configuration.GetSection(SandboxOptions.SectionName))
+            .Validate(options => options.Validate().Count == 0, $"{SandboxOptions.SectionName} is invalid (see SandboxOptions.Validate).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SandboxEnvironment>();
+        builder.Services.AddSingleton<WorkerPool>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WorkerPool>());
+        builder.Services.AddScoped<ScriptRunner>();
+        builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>(SandboxHealthCheck.Name, tags: [HealthEndpoints.DetailsTag]);
 
         builder.AddTokenExchange(PlatformServices.ToolsWorkspace);
         // One read per call (no retries: each read is an audit record, and a retried read is a

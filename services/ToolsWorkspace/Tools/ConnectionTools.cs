@@ -58,7 +58,7 @@ public sealed class ConnectionTools
         ArgumentNullException.ThrowIfNull(call);
         try
         {
-            return ToolResults.Structured(await caller.CallAsync(tenant, connection, path, method, body, cancellationToken));
+            return ToolResults.Structured(await caller.CallAsync(tenant, connection, path, method, body, ConnectionCaller.Tool, cancellationToken));
         }
         catch (ConnectionCallException exception)
         {

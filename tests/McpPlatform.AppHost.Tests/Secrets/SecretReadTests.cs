@@ -151,14 +151,14 @@ public sealed class SecretReadTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task DevelopmentSeed_EachTenantsPartnerKey_ReadableByToolsWorkspaceForCallConnection()
+    public async Task DevelopmentSeed_EachTenantsPartnerKey_ReadableByToolsWorkspaceForItsTools()
     {
         await ReadyAsync();
         var (status, seeded) = await SecretsClient.CallAsync(HttpMethod.Get, $"/v1/secrets/{DemoDirectory.PartnerSecretName}",
             await SecretsClient.AliceAsync(Cancel), null, Cancel);
         status.ShouldBe(HttpStatusCode.OK, seeded.GetRawText());
         seeded.GetProperty("allowedServers").EnumerateArray().Select(s => s.GetString()).ShouldBe([DemoDirectory.ToolsWorkspaceClientId]);
-        seeded.GetProperty("allowedTools").EnumerateArray().Select(s => s.GetString()).ShouldBe([SecretsClient.AllowedTool]);
+        seeded.GetProperty("allowedTools").EnumerateArray().Select(s => s.GetString()).ShouldBe([SecretsClient.AllowedTool, "run_script"]);
 
         foreach (var (agent, secret, key) in new[]
         {

@@ -58,11 +58,42 @@ internal static class WorkspaceClient
         return client.CallToolAsync("call_connection", arguments, cancellationToken: cancellationToken).AsTask();
     }
 
+    /// <summary>Calls run_script (null arguments left out), with an invocation id of its own.</summary>
+    public static Task<CallToolResult> RunScriptAsync(
+        McpClient client, string script, CancellationToken cancellationToken, object? input = null, int? timeoutSeconds = null, string? invocationId = null)
+    {
+        var arguments = new Dictionary<string, JsonElement> { ["script"] = JsonSerializer.SerializeToElement(script) };
+        if (input is not null)
+        {
+            arguments["input"] = JsonSerializer.SerializeToElement(input);
+        }
+
+        if (timeoutSeconds is not null)
+        {
+            arguments["timeoutSeconds"] = JsonSerializer.SerializeToElement(timeoutSeconds);
+        }
+
+        return client.CallToolAsync(new CallToolRequestParams
+        {
+            Name = "run_script",
+            Arguments = arguments,
+            Meta = new System.Text.Json.Nodes.JsonObject { [McpConventions.InvocationIdMetaKey] = invocationId ?? $"script-{Guid.NewGuid():N}" },
+        }, cancellationToken).AsTask();
+    }
+
+    /// <summary>The id of the worker that ran a run_script call (from its result or nothing).</summary>
+    public static string WorkerOf(CallToolResult result)
+    {
+        result.IsError.ShouldNotBe(true, result.StructuredContent?.GetRawText());
+        return result.StructuredContent!.Value.GetProperty("sandbox").GetProperty("worker").GetString()!;
+    }
+
     /// <summary>The reason code of a tool error result (and checks it is one).</summary>
     public static string ErrorCode(CallToolResult result)
     {
         result.IsError.ShouldBe(true, result.StructuredContent?.GetRawText());
-        return result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString()!;
+        result.StructuredContent.ShouldNotBeNull(string.Join(" ", result.Content.OfType<TextContentBlock>().Select(c => c.Text)));
+        return result.StructuredContent.Value.GetProperty("error").GetProperty("code").GetString()!;
     }
 
     /// <summary>The connections API, with a bearer token.</summary>

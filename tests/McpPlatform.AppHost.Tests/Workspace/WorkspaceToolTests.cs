@@ -16,7 +16,7 @@ public sealed class WorkspaceToolTests(PlatformFixture platform)
         await using var client = await WorkspaceClient.ConnectAsync(await WorkspaceClient.ContosoAgentAsync(Cancel), Cancel);
 
         var tools = (await client.ListToolsAsync(cancellationToken: Cancel)).Select(t => t.Name).ToList();
-        tools.ShouldBe(["whoami", "list_connections", "call_connection"], ignoreOrder: true);
+        tools.ShouldBe(["whoami", "list_connections", "call_connection", "run_script"], ignoreOrder: true);
 
         var who = (await client.CallToolAsync("whoami", cancellationToken: Cancel)).StructuredContent!.Value;
         who.GetProperty("tenantId").GetString().ShouldBe(DemoDirectory.ContosoTenantId);
