@@ -117,10 +117,14 @@ public static class Platform
 }
 
 /// <summary>A closed-loop (or paced) load of MCP tools/call requests over keep-alive HTTP.</summary>
-public sealed class McpLoad(Uri endpoint, string? bearer) : IDisposable
+/// <param name="endpoint">The MCP endpoint.</param>
+/// <param name="bearer">The caller's token, or null.</param>
+/// <param name="body">The JSON-RPC request to send (default <c>tools/call whoami</c>; see <see cref="Body"/>).</param>
+public sealed class McpLoad(Uri endpoint, string? bearer, byte[]? body = null) : IDisposable
 {
-    private static readonly byte[] s_body = Encoding.UTF8.GetBytes(
-        """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{}}}""");
+    private static readonly byte[] s_whoami = Body("whoami", new { });
+
+    private readonly byte[] _body = body ?? s_whoami;
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
     {
@@ -130,6 +134,15 @@ public sealed class McpLoad(Uri endpoint, string? bearer) : IDisposable
     public sealed record Result(Samples Samples, int Denied, int Failed);
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>A <c>tools/call</c> request of one tool with the given arguments.</summary>
+    public static byte[] Body(string tool, object arguments) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        jsonrpc = "2.0",
+        id = 1,
+        method = "tools/call",
+        @params = new { name = tool, arguments },
+    });
 
     /// <param name="workers">Concurrent callers.</param>
     /// <param name="seconds">How long.</param>
@@ -188,7 +201,7 @@ public sealed class McpLoad(Uri endpoint, string? bearer) : IDisposable
 
     private async Task<Outcome> CallAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(s_body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(_body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Accept.ParseAdd("text/event-stream");

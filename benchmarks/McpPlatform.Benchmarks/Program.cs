@@ -29,6 +29,7 @@ var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCa
     ["knowledge-cache"] = new KnowledgeCacheScenario(),
     ["telemetry-overhead"] = new TelemetryOverheadScenario(),
     ["call-cost"] = new CallCostScenario(),
+    ["sandbox"] = new SandboxScenario(),
 };
 
 var options = BenchmarkOptions.Parse(args);
