@@ -51,6 +51,7 @@ public static class ToolsWorkspaceExtensions
             .Validate(options => options.Validate().Count == 0, $"{SandboxOptions.SectionName} is invalid (see SandboxOptions.Validate).")
             .ValidateOnStart();
         builder.Services.AddSingleton<SandboxEnvironment>();
+        builder.Services.AddSingleton<SandboxMetrics>();
         builder.Services.AddSingleton<WorkerPool>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WorkerPool>());
         builder.Services.AddScoped<ScriptRunner>();

@@ -19,6 +19,7 @@ public sealed partial class WorkerPool : IHostedService, IAsyncDisposable
     private readonly SandboxEnvironment _environment;
     private readonly SandboxOptions _options;
     private readonly ILogger<WorkerPool> _logger;
+    private readonly SandboxMetrics? _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Timer? _reaper;
@@ -31,12 +32,15 @@ public sealed partial class WorkerPool : IHostedService, IAsyncDisposable
     /// <param name="environment">Isolation and paths.</param>
     /// <param name="options">Sizes and limits.</param>
     /// <param name="logger">Logs worker starts that fail.</param>
-    public WorkerPool(SandboxEnvironment environment, IOptions<SandboxOptions> options, ILogger<WorkerPool> logger)
+    /// <param name="metrics">Starts, stops and pool sizes, when the host has metrics.</param>
+    public WorkerPool(SandboxEnvironment environment, IOptions<SandboxOptions> options, ILogger<WorkerPool> logger, SandboxMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _environment = environment;
         _options = options.Value;
         _logger = logger;
+        _metrics = metrics;
+        _metrics?.ObservePool(() => WarmCount, () => Count);
     }
 
     /// <summary>Workers alive or starting (for metrics and tests).</summary>
@@ -181,6 +185,7 @@ public sealed partial class WorkerPool : IHostedService, IAsyncDisposable
 
             if (dead is not null)
             {
+                _metrics?.Stopped("exited");
                 await dead.DisposeAsync();
                 continue;
             }
@@ -189,6 +194,7 @@ public sealed partial class WorkerPool : IHostedService, IAsyncDisposable
             {
                 if (evicted is not null)
                 {
+                    _metrics?.Stopped("evicted");
                     await evicted.DisposeAsync();
                 }
 
@@ -219,9 +225,13 @@ public sealed partial class WorkerPool : IHostedService, IAsyncDisposable
     internal void Return(WorkerProcess worker, bool reuse)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        var keep = reuse && !worker.HasExited && !_stopping.IsCancellationRequested
-            && worker.Invocations < _options.InvocationsPerWorker
-            && worker.ResidentBytes() <= (long)_options.RecycleAboveMiB * 1024 * 1024;
+        var stop = !reuse ? "fault"
+            : worker.HasExited ? "exited"
+            : _stopping.IsCancellationRequested ? "shutdown"
+            : worker.Invocations >= _options.InvocationsPerWorker ? "recycled"
+            : worker.ResidentBytes() > (long)_options.RecycleAboveMiB * 1024 * 1024 ? "memory"
+            : null;
+        var keep = stop is null;
         lock (_gate)
         {
             var own = Tenant(worker.Tenant!);
@@ -241,20 +251,24 @@ public sealed partial class WorkerPool : IHostedService, IAsyncDisposable
 
         if (!keep)
         {
+            _metrics?.Stopped(stop!);
             _ = worker.DisposeAsync().AsTask();
         }
     }
 
     private async Task<WorkerProcess> StartOwnAsync(string tenant, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var worker = await WorkerProcess.StartAsync(_environment, _options, NextId(), tenant, cancellationToken);
+            _metrics?.Started(warm: false, ok: true, Stopwatch.GetElapsedTime(started));
             worker.Bind(tenant);
             return worker;
         }
         catch
         {
+            _metrics?.Started(warm: false, ok: false, Stopwatch.GetElapsedTime(started));
             lock (_gate)
             {
                 Tenant(tenant).Count--;
@@ -285,14 +299,17 @@ public sealed partial class WorkerPool : IHostedService, IAsyncDisposable
     private async Task StartWarmAsync()
     {
         WorkerProcess? worker = null;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             worker = await WorkerProcess.StartAsync(_environment, _options, NextId(), tenant: null, _stopping.Token);
+            _metrics?.Started(warm: true, ok: true, Stopwatch.GetElapsedTime(started));
         }
         catch (Exception exception) when (exception is SandboxUnavailableException or OperationCanceledException)
         {
             if (!_stopping.IsCancellationRequested)
             {
+                _metrics?.Started(warm: true, ok: false, Stopwatch.GetElapsedTime(started));
                 LogStartFailed(_logger, exception.Message);
                 Interlocked.Exchange(ref _startBlockedUntil, Stopwatch.GetTimestamp() + (long)(RetryStartAfter.TotalSeconds * Stopwatch.Frequency));
             }
@@ -361,6 +378,7 @@ public sealed partial class WorkerPool : IHostedService, IAsyncDisposable
 
         foreach (var worker in expired)
         {
+            _metrics?.Stopped(worker.HasExited ? "exited" : "idle");
             _ = worker.DisposeAsync().AsTask();
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using McpPlatform.ToolsWorkspace.Sandbox;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -64,10 +65,54 @@ public sealed class WorkerPoolTests
         pool.Return(next, reuse: true);
     }
 
-    private static async Task<WorkerPool> StartAsync(SandboxOptions options)
+    [Fact]
+    public async Task Metrics_CountStartsAndStopsByReason_AndObserveThePool()
+    {
+        using var meters = new MeterFactory();
+        var metrics = new SandboxMetrics(meters);
+        var measurements = new List<(string Instrument, double Value, string Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SandboxMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument, value, tags));
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Add(instrument, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument, value, tags));
+        listener.Start();
+        await using var pool = await StartAsync(new SandboxOptions { WarmWorkers = 1, MaxWorkers = 2, MaxWorkersPerTenant = 1 }, metrics);
+        await WaitForWarmAsync(pool, 1);
+
+        var worker = await pool.AcquireAsync("contoso", TimeSpan.FromSeconds(5), Cancel);
+        pool.Return(worker, reuse: false);
+        await WaitForWarmAsync(pool, 1);
+        listener.RecordObservableInstruments();
+
+        lock (measurements)
+        {
+            measurements.ShouldContain(m => m.Instrument == SandboxMetrics.StartsInstrument && m.Tags.Contains("kind=warm") && m.Tags.Contains("outcome=ok"));
+            measurements.Count(m => m.Instrument == SandboxMetrics.StartDurationInstrument).ShouldBeGreaterThanOrEqualTo(2);
+            measurements.ShouldContain(m => m.Instrument == SandboxMetrics.StopsInstrument && m.Tags == "reason=fault");
+            measurements.ShouldContain(m => m.Instrument == SandboxMetrics.WorkersInstrument && m.Tags == "state=warm" && m.Value == 1);
+        }
+
+        void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var text = string.Join(",", tags.ToArray().Select(tag => $"{tag.Key}={tag.Value}"));
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value, text));
+            }
+        }
+    }
+
+    private static async Task<WorkerPool> StartAsync(SandboxOptions options, SandboxMetrics? metrics = null)
     {
         var environment = TestSandbox.Environment(options);
-        var pool = new WorkerPool(environment, Options.Create(options), NullLogger<WorkerPool>.Instance);
+        var pool = new WorkerPool(environment, Options.Create(options), NullLogger<WorkerPool>.Instance, metrics);
         await pool.StartAsync(Cancel);
         return pool;
     }
@@ -80,5 +125,25 @@ public sealed class WorkerPoolTests
         }
 
         pool.WarmCount.ShouldBe(count);
+    }
+
+    private sealed class MeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters)
+            {
+                meter.Dispose();
+            }
+        }
     }
 }
