@@ -72,7 +72,7 @@ public sealed class SandboxScenario : IScenario
                 .AppendLine("## Sandboxed scripts (run_script)")
                 .AppendLine()
                 .AppendLine(EndToEndHelpers.Header(options, $"load driver pinned to CPU 1, the bare echo server to CPU {bare.PinnedTo ?? "none (no taskset)"}; the platform (tools-workspace and its workers included) unpinned on the same 2 cores"))
-                .AppendLine("- What: the running `tools-workspace` (`Workspace:Sandbox` as shipped: bubblewrap, 2 warm workers, at most 4 per tenant, a worker recycled after 100 calls), contoso's and fabrikam's quota limits lifted through the operator API for the run and removed after. `whoami` = the whole call pipeline (token, tenant context, admission, audit, telemetry) with no worker; `run_script` = the same plus a worker of the caller's tenant running `1 + 1` (Jint); `bare` = the SDK echo server of [Admission overhead](#admission-overhead-tools-call-end-to-end) started by this benchmark. Closed loop, keep-alive; the variants alternate within each round.")
+                .AppendLine("- What: the running `tools-workspace` (`Workspace:Sandbox` as shipped: bubblewrap, 2 warm workers, at most 4 per tenant, a worker recycled after `InvocationsPerWorker` = 10,000 calls, a worker started in its tenant's cpu cgroup (cpu.shares 1024) or, when warm, in a `warm` group of cpu.shares 128), contoso's and fabrikam's quota limits lifted through the operator API for the run and removed after. `whoami` = the whole call pipeline (token, tenant context, admission, audit, telemetry) with no worker; `run_script` = the same plus a worker of the caller's tenant running `1 + 1` (Jint); `bare` = the SDK echo server of [Admission overhead](#admission-overhead-tools-call-end-to-end) started by this benchmark. Closed loop, keep-alive; the variants alternate within each round.")
                 .AppendLine($"- Command: `eng/run.sh` (the AppHost as `dotnet run --project AppHost`: services built in Debug by `dotnet build McpPlatform.sln`, unlike the Release runs above), then `DOTNET_TC_CallCountingDelayMs=0 dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- sandbox --rounds {options.Rounds} --seconds {options.Seconds} --warmup {options.WarmupSeconds}`.")
                 .AppendLine($"- Machine load (/proc/loadavg, 1, 5, 15 min) at the start: {loadBefore}; at the end: {loadAfter}. The machine is shared: another engineer's builds and tests may run beside the benchmark.")
                 .AppendLine("- Targets ([Targets](#targets-and-method)): a warm worker adds ≤ 2 ms p50 to a call; ≥ 500 calls/s on 2 cores; under a hostile tenant at its worker cap the other tenant's p99 ≤ 1.5× solo with 0 errors.")
@@ -298,11 +298,13 @@ public sealed class SandboxScenario : IScenario
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| cold start, plain process | {Stat(processStarts.Select(s => s.ReadyMs).ToList(), "0.0")} ms | the same worker and `DOTNET_*` settings without bubblewrap (the degraded mode), alternating with the above |"))
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| CPU time of a worker start (user + system of the worker process up to `ready`) | {Stat(bwrapStarts.Select(s => s.CpuMs).ToList(), "0")} ms bubblewrap, {Stat(processStarts.Select(s => s.CpuMs).ToList(), "0")} ms plain | /proc/<pid>/stat at `ready` (10 ms ticks); the pool pays this once per worker, i.e. every `InvocationsPerWorker` (100) calls of a tenant |"))
+                $"| CPU time of a worker start (user + system of the worker process up to `ready`) | {Stat(bwrapStarts.Select(s => s.CpuMs).ToList(), "0")} ms bubblewrap, {Stat(processStarts.Select(s => s.CpuMs).ToList(), "0")} ms plain | /proc/<pid>/stat at `ready` (10 ms ticks); the pool pays this once per worker, i.e. every `InvocationsPerWorker` (10,000) calls of a tenant, and for every worker killed by a timeout, memory limit or crash |"))
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| VmRSS of a fresh worker (ready, no script run) | {Stat(bwrapStarts.Select(s => s.Rss / 1024.0 / 1024.0).ToList(), "0.0")} MiB | the bubblewrap starts above, 0.5 s after `ready` |"))
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| VmRSS of the pool's idle workers | {(idle.Count == 0 ? "—" : RoundStats.Stat(idle, w => w.Rss / 1024.0 / 1024.0, "0.0"))} MiB each, {Mib(idle.Sum(w => w.Rss))} MiB for {idle.Count} | every `dotnet …{WorkerAssembly} --worker` below tools-workspace after the load above, no call running (2 warm, the rest tenants' idle workers that have run scripts) |"))
+            .AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| cpu cgroup of the pool's idle workers | {CpuGroups(idle.Select(w => w.Pid))} | `/proc/<pid>/cgroup`, the `cpu` controller's path, same workers as above |"))
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| killed worker: its call answers | {Stat(crashedCall, "0")} ms after the kill | `kill -9` of a contoso worker during `{Loop}` (the worker whose CPU time grows); {options.Rounds} rounds |"))
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
@@ -571,6 +573,30 @@ public sealed class SandboxScenario : IScenario
         }
 
         return false;
+    }
+
+    /// <summary>How many of the workers are in each cpu cgroup (the <c>cpu</c> controller's path in /proc/&lt;pid&gt;/cgroup).</summary>
+    private static string CpuGroups(IEnumerable<int> pids)
+    {
+        var groups = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var pid in pids)
+        {
+            string group;
+            try
+            {
+                var line = File.ReadLines($"/proc/{pid}/cgroup").Select(l => l.Split(':', 3))
+                    .FirstOrDefault(f => f.Length == 3 && f[1].Split(',').Contains("cpu"));
+                group = line is null ? "no cpu controller" : "`" + line[2] + "`";
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            groups[group] = groups.GetValueOrDefault(group) + 1;
+        }
+
+        return groups.Count == 0 ? "—" : string.Join(", ", groups.Select(g => $"{g.Key} × {g.Value}"));
     }
 
     private static long CpuTicks(int pid)
