@@ -246,6 +246,8 @@ public sealed class SandboxScenario : IScenario
         Console.WriteLine("Lifecycle: waiting for the pool to be idle…");
         await WaitIdleAsync();
         var idle = Workers().Select(pid => (Pid: pid, Rss: RssBytes(pid))).Where(w => w.Rss > 0).ToList();
+        // Read now: the crash rounds below replace some of these workers.
+        var idleGroups = CpuGroups(idle.Select(w => w.Pid));
         var launch = HostLaunch(idle.Select(w => w.Pid))
             ?? throw new InvalidOperationException("No running worker's bubblewrap command line found (is tools-workspace running its workers under bubblewrap?).");
 
@@ -304,7 +306,7 @@ public sealed class SandboxScenario : IScenario
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| VmRSS of the pool's idle workers | {(idle.Count == 0 ? "—" : RoundStats.Stat(idle, w => w.Rss / 1024.0 / 1024.0, "0.0"))} MiB each, {Mib(idle.Sum(w => w.Rss))} MiB for {idle.Count} | every `dotnet …{WorkerAssembly} --worker` below tools-workspace after the load above, no call running (2 warm, the rest tenants' idle workers that have run scripts) |"))
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| cpu cgroup of the pool's idle workers | {CpuGroups(idle.Select(w => w.Pid))} | `/proc/<pid>/cgroup`, the `cpu` controller's path, same workers as above |"))
+                $"| cpu cgroup of the pool's idle workers | {idleGroups} | `/proc/<pid>/cgroup`, the `cpu` controller's path, same workers at the same moment as above |"))
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| killed worker: its call answers | {Stat(crashedCall, "0")} ms after the kill | `kill -9` of a contoso worker during `{Loop}` (the worker whose CPU time grows); {options.Rounds} rounds |"))
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
