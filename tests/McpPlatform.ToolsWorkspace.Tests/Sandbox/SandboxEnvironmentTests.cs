@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpPlatform.ToolsWorkspace.Tests.Sandbox;
 
 /// <summary>Degraded hosts: what is detected, how it is reported, and that scripts still run (or are refused) as configured.</summary>
+[Collection(SandboxWorkersGroup.Name)]
 public sealed class SandboxEnvironmentTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

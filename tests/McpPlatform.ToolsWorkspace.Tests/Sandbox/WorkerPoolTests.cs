@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 namespace McpPlatform.ToolsWorkspace.Tests.Sandbox;
 
 /// <summary>The pool with real workers: warm start, one tenant per worker for life, the per-tenant cap, recycling.</summary>
+[Collection(SandboxWorkersGroup.Name)]
 public sealed class WorkerPoolTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

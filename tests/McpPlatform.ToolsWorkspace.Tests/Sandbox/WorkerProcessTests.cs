@@ -8,6 +8,7 @@ namespace McpPlatform.ToolsWorkspace.Tests.Sandbox;
 /// The host's side of one worker, with the real worker program under the real launch (bubblewrap
 /// where it works, cgroups where writable): how each kind of run ends, and what the host measures.
 /// </summary>
+[Collection(SandboxWorkersGroup.Name)]
 public sealed class WorkerProcessTests
 {
     private static readonly RunLimits s_limits = new(0, 256, 1024 * 1024, 20);
