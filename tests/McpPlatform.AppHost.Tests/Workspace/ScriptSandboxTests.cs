@@ -150,8 +150,10 @@ public sealed class ScriptSandboxTests(PlatformFixture platform)
         await using var contoso = await WorkspaceClient.ConnectAsync(await WorkspaceClient.ContosoAgentAsync(Cancel), Cancel);
         await using var fabrikam = await WorkspaceClient.ConnectAsync(await WorkspaceClient.FabrikamAgentAsync(Cancel), Cancel);
 
+        // 16 MiB strings: the heap limit is reached in a few allocations, well inside the wall
+        // clock even on a loaded machine (1 MiB ones needed 256 and could run out of time there).
         var (bomb, neighbour) = await WithNeighbourAsync(fabrikam, () => WorkspaceClient.RunScriptAsync(contoso,
-            "const hoard = []; for (let i = 0; ; i++) { hoard.push('x'.repeat(1 << 20) + i); }", Cancel));
+            "const hoard = []; for (let i = 0; ; i++) { hoard.push('x'.repeat(1 << 23) + i); }", Cancel));
 
         WorkspaceClient.ErrorCode(bomb).ShouldBe(ToolErrorCodes.MemoryLimit);
         neighbour.ShouldAllBe(r => r.IsError != true);
