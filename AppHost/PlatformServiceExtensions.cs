@@ -113,9 +113,10 @@ internal static class PlatformServiceExtensions
             : builder.AddParameter(TelemetryIngestKeys.SecretParameter, secret: true);
 
     /// <summary>
-    /// Puts a service's audit spool (MCP servers, identity) under the local data folder (run mode), so
-    /// records still waiting for collector-tenant survive a restart of the service and stay with this
-    /// clone's data.
+    /// Puts a service's audit spool (MCP servers, identity, secrets) under the local data folder (run
+    /// mode), so records still waiting for collector-tenant survive a restart of the service and stay
+    /// with this clone's data; passes the AppHost's <c>Audit:Durability</c> and <c>Audit:WhenSpoolFull</c>
+    /// on when they are set.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithAuditSpool(
         this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, PlatformService service)
@@ -124,6 +125,16 @@ internal static class PlatformServiceExtensions
         {
             project.WithEnvironment("Audit__SpoolPath",
                 Path.Combine(Infrastructure.LocalDataFolder.Resolve(builder), "audit-spool", service.ResourceName));
+        }
+
+        // One choice for the whole platform, e.g. eng/run.sh --Audit:Durability=Batched
+        // (docs/reliability.md); each service validates the value at start.
+        foreach (var setting in (string[])["Durability", "WhenSpoolFull"])
+        {
+            if (builder.Configuration[$"Audit:{setting}"] is { Length: > 0 } value)
+            {
+                project.WithEnvironment($"Audit__{setting}", value);
+            }
         }
 
         return project;

@@ -28,6 +28,8 @@ internal sealed partial class AuditSpool : IDisposable
     private readonly string _configured;
     private long _bytes;
     private long _nextSequence;
+    private long _freeBytes = long.MaxValue;
+    private long _freeCheckedAt = long.MinValue / 2;
 
     public AuditSpool(string directory, long maxBytes, ILogger logger)
     {
@@ -141,7 +143,12 @@ internal sealed partial class AuditSpool : IDisposable
     /// <summary>Bytes on disk now (segments and dead letters).</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>Writes one segment durably; false when it would exceed the cap (nothing written).</summary>
+    /// <summary>
+    /// Writes one segment durably: the file is fsynced, renamed into place and the folder fsynced,
+    /// so once this returns true the segment survives a crash of the process or the machine.
+    /// False when it would exceed the cap (nothing written). Throws <see cref="IOException"/> when
+    /// the disk refuses (full, read-only); nothing of the segment is left behind then.
+    /// </summary>
     public bool TryAppend(IReadOnlyList<AuditRecord> records)
     {
         var buffer = Serialize(records);
@@ -152,17 +159,65 @@ internal sealed partial class AuditSpool : IDisposable
 
         var final = NextSegmentPath();
         var temporary = final + TemporaryExtension;
-        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+        try
         {
-            file.Write(buffer);
-            // One fsync per segment: the writer batches whatever queued meanwhile into one
-            // segment, so under load many records share one flush.
-            file.Flush(flushToDisk: true);
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+            {
+                file.Write(buffer);
+                // One fsync per segment: the writer batches whatever queued meanwhile into one
+                // segment, so under load many records share one flush.
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, final);
+        }
+        catch (IOException)
+        {
+            // A full disk fails the write or the flush: the partial file would only hold space.
+            File.Delete(temporary);
+            throw;
         }
 
-        File.Move(temporary, final);
+        // The rename is durable only once the folder is: without this a machine crash could
+        // forget a segment whose records were already acknowledged.
+        FolderSync.Flush(_directory);
         Interlocked.Add(ref _bytes, buffer.Length);
         return true;
+    }
+
+    /// <summary>
+    /// Whether a segment of about <paramref name="bytes"/> would be kept now: under the cap, and
+    /// the disk has that much free (read at most every 250 ms). Admission asks this before a tool
+    /// runs when the service fails closed (<see cref="AuditSpoolFullBehavior.FailClosed"/>).
+    /// </summary>
+    public bool HasRoomFor(long bytes)
+    {
+        if (Interlocked.Read(ref _bytes) + bytes > _maxBytes)
+        {
+            return false;
+        }
+
+        var now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _freeCheckedAt) >= 250)
+        {
+            Interlocked.Exchange(ref _freeBytes, FreeBytes(_directory));
+            Interlocked.Exchange(ref _freeCheckedAt, now);
+        }
+
+        return Interlocked.Read(ref _freeBytes) >= bytes;
+    }
+
+    private static long FreeBytes(string directory)
+    {
+        try
+        {
+            return new DriveInfo(directory).AvailableFreeSpace;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Unknown: let the write itself decide.
+            return long.MaxValue;
+        }
     }
 
     /// <summary>Segments waiting for delivery, oldest first.</summary>
@@ -281,6 +336,48 @@ internal sealed partial class AuditSpool : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "collector-tenant refused {Count} audit records for good; kept in {Path}: {Reason}")]
     private static partial void LogDeadLettered(ILogger logger, int count, string path, string reason);
+}
+
+/// <summary>fsync of a folder (POSIX), which makes a rename in it durable; a no-op elsewhere.</summary>
+internal static class FolderSync
+{
+    public static void Flush(string directory)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        var descriptor = Open(directory, 0);
+        if (descriptor < 0)
+        {
+            throw new IOException($"Could not open the audit spool folder to flush it (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (Fsync(descriptor) != 0)
+            {
+                throw new IOException($"Could not flush the audit spool folder (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    private static extern int Open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    private static extern int Fsync(int descriptor);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    private static extern int Close(int descriptor);
 }
 
 /// <summary>One audit record as spooled: its JSON object (AuditJsonContext), one line of a segment.</summary>

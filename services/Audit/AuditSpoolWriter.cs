@@ -1,4 +1,3 @@
-using McpPlatform.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,24 +24,24 @@ internal sealed partial class AuditSpoolWriter(
         // is the next start's job (or another instance's, for a replaced container with a volume).
         emitter.Complete();
         await base.StopAsync(cancellationToken);
-        var left = new List<AuditRecord>();
-        while (emitter.Reader.TryRead(out var record))
+        var left = new List<PendingRecord>();
+        while (emitter.Reader.TryRead(out var pending))
         {
-            left.Add(record);
+            left.Add(pending);
         }
 
-        if (left.Count > 0 && !spool.TryAppend(left))
+        for (var offset = 0; offset < left.Count; offset += MaxRecordsPerSegment)
         {
-            emitter.CountDropped(left.Count, "spool full at shutdown");
+            Write(left.GetRange(offset, Math.Min(MaxRecordsPerSegment, left.Count - offset)), "at shutdown");
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<AuditRecord>(MaxRecordsPerSegment);
+        var batch = new List<PendingRecord>(MaxRecordsPerSegment);
         try
         {
-            var linger = options.Value.SpoolLinger;
+            var linger = options.Value.EffectiveSpoolLinger;
             while (await emitter.Reader.WaitToReadAsync(stoppingToken))
             {
                 if (linger > TimeSpan.Zero)
@@ -51,24 +50,14 @@ internal sealed partial class AuditSpoolWriter(
                     await Task.Delay(linger, stoppingToken);
                 }
 
-                while (batch.Count < MaxRecordsPerSegment && emitter.Reader.TryRead(out var record))
+                // Without a linger this is group commit: what queued during the last fsync goes
+                // into this segment together.
+                while (batch.Count < MaxRecordsPerSegment && emitter.Reader.TryRead(out var pending))
                 {
-                    batch.Add(record);
+                    batch.Add(pending);
                 }
 
-                try
-                {
-                    if (!spool.TryAppend(batch))
-                    {
-                        emitter.CountDropped(batch.Count, $"spool full ({spool.Bytes} bytes of {options.Value.MaxSpoolBytes})");
-                    }
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                {
-                    LogSpoolWriteFailed(logger, exception, batch.Count);
-                    emitter.CountDropped(batch.Count, "spool write failed");
-                }
-
+                Write(batch, string.Empty);
                 batch.Clear();
                 spooled.Notify();
             }
@@ -76,6 +65,35 @@ internal sealed partial class AuditSpoolWriter(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // StopAsync writes what is left.
+        }
+    }
+
+    // One segment; whoever waits on a record learns whether it was kept.
+    private void Write(List<PendingRecord> batch, string when)
+    {
+        bool kept;
+        string? reason = null;
+        try
+        {
+            kept = spool.TryAppend(batch.ConvertAll(pending => pending.Record));
+            reason = kept ? null : $"spool full ({spool.Bytes} bytes of {options.Value.MaxSpoolBytes})";
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            LogSpoolWriteFailed(logger, exception, batch.Count);
+            kept = false;
+            reason = "spool write failed";
+        }
+
+        emitter.ReportWrite(kept);
+        if (!kept)
+        {
+            emitter.CountDropped(batch.Count, when.Length == 0 ? reason! : $"{reason} {when}");
+        }
+
+        foreach (var pending in batch)
+        {
+            pending.Written?.TrySetResult(kept);
         }
     }
 

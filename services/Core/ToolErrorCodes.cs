@@ -16,6 +16,16 @@ public static class ToolErrorCodes
     /// <summary>The identity service refused the token exchange for a downstream call.</summary>
     public const string ExchangeRefused = "identity.exchange_refused";
 
+    /// <summary>The identity service could not be reached (or was overloaded) for a token exchange; the tool did not act downstream.</summary>
+    public const string IdentityUnavailable = "identity.unavailable";
+
+    /// <summary>
+    /// This server cannot keep audit records now (spool full, disk full, write failing) and fails
+    /// closed: the call was refused before it ran, or it ran and its result is withheld because its
+    /// record could not be written.
+    /// </summary>
+    public const string AuditUnavailable = "audit.unavailable";
+
     /// <summary>The downstream API could not be reached or answered with an error.</summary>
     public const string DownstreamUnavailable = "downstream.unavailable";
 
@@ -75,7 +85,7 @@ public static class ToolErrorCodes
 
     /// <summary>Every code above.</summary>
     public static readonly IReadOnlyList<string> All =
-        [InvalidArgument, InvalidText, ExchangeRefused, DownstreamUnavailable, DocumentTooLarge, DocumentNotFound, CapacityExceeded, NotProvisioned, ExportTooLarge, Unavailable,
+        [InvalidArgument, InvalidText, ExchangeRefused, IdentityUnavailable, AuditUnavailable, DownstreamUnavailable, DocumentTooLarge, DocumentNotFound, CapacityExceeded, NotProvisioned, ExportTooLarge, Unavailable,
          SecretNotFound, SecretDenied, ConnectionNotFound, ConnectionDenied, ConnectionUnavailable,
          Timeout, CpuLimit, MemoryLimit, OutputLimit, Crashed, ScriptError, SandboxUnavailable];
 }

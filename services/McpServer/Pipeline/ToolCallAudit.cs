@@ -11,22 +11,24 @@ namespace McpPlatform.McpServer.Pipeline;
 
 /// <summary>
 /// The audit record of one <c>tools/call</c> that has a tenant, whatever its outcome: success,
-/// error result, denial, exception or cancellation. Queued for the spool after the outcome is
-/// known; the response does not wait for disk or network.
+/// error result, denial, exception or cancellation. Handed to the spool after the outcome is
+/// known; the response waits for the record's fsync with <c>Audit:Durability=Acknowledged</c>
+/// (the default), never for the network.
 /// </summary>
 internal static class ToolCallAudit
 {
-    public static void Emit(IServiceProvider services, ToolCall call, IDictionary<string, JsonElement>? arguments)
+    /// <summary>Writes the call's record; true when kept (or when there is no tenant to write it for).</summary>
+    public static ValueTask<bool> WriteAsync(IServiceProvider services, AuditEmitter emitter, ToolCall call, IDictionary<string, JsonElement>? arguments)
     {
         if (call.Tenant is not { } tenant)
         {
-            return;
+            return ValueTask.FromResult(true);
         }
 
         var options = services.GetRequiredService<IOptions<AuditOptions>>().Value;
         var usage = call.Usage.Total;
         var (digest, raw) = Arguments(arguments, options.RawArgumentsTenants.Contains(tenant.TenantId));
-        services.GetRequiredService<AuditEmitter>().Emit(new AuditRecord
+        return emitter.WriteAsync(new AuditRecord
         {
             Id = Guid.CreateVersion7(),
             OccurredAt = DateTimeOffset.UtcNow,

@@ -1,3 +1,4 @@
+using McpPlatform.Audit;
 using McpPlatform.Core;
 using McpPlatform.Core.Quota;
 using McpPlatform.McpServer.Hosting;
@@ -78,6 +79,8 @@ internal static class ToolCallPipeline
         McpRequestHandler<CallToolRequestParams, CallToolResult> tool, RequestContext<CallToolRequestParams> request,
         IServiceProvider services, ToolCall call, CancellationToken cancellationToken)
     {
+        var audit = services.GetRequiredService<AuditEmitter>();
+        CallToolResult? result = null;
         try
         {
             // Inside audit: a malformed call is on the tenant's trail like any other. Before
@@ -85,10 +88,17 @@ internal static class ToolCallPipeline
             // does not spend its tenant's budget or concurrency on calls no tool will run.
             if (ArgumentProblem(request) is { } problem)
             {
-                return call.Fail(problem.Code, problem.Message);
+                result = call.Fail(problem.Code, problem.Message);
             }
-
-            return await AdmittedAsync(tool, request, services, call, cancellationToken);
+            else if (audit.FailsClosed && !audit.Accepting)
+            {
+                // Fail closed: a call whose record could not be kept does not run at all.
+                result = call.Fail(ToolErrorCodes.AuditUnavailable, AuditUnavailableBeforeMessage, AuditRetryAfterSeconds);
+            }
+            else
+            {
+                result = await AdmittedAsync(tool, request, services, call, cancellationToken);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -97,9 +107,26 @@ internal static class ToolCallPipeline
         }
         finally
         {
-            ToolCallAudit.Emit(services, call, request.Params?.Arguments);
+            // With Audit:Durability=Acknowledged this waits for the record's fsync, so no caller
+            // sees a result whose record a crash could still lose (docs/reliability.md).
+            var kept = await ToolCallAudit.WriteAsync(services, audit, call, request.Params?.Arguments);
+            if (!kept && audit.FailsClosed && result is { IsError: not true })
+            {
+                // The tool ran but its record is gone: the caller must not take this as done.
+                result = call.Fail(ToolErrorCodes.AuditUnavailable, AuditUnavailableAfterMessage, AuditRetryAfterSeconds);
+            }
         }
+
+        return result;
     }
+
+    private const int AuditRetryAfterSeconds = 5;
+
+    private const string AuditUnavailableBeforeMessage =
+        "This server cannot keep audit records right now (its audit spool is full or cannot be written), so it runs no tool calls. Nothing ran; retry later.";
+
+    private const string AuditUnavailableAfterMessage =
+        "The tool ran, but its audit record could not be written, so its result is withheld. Check the tool's effects before retrying.";
 
     // An unknown tool has no schema; the SDK answers it as it does without the pipeline.
     private static (string Code, string Message)? ArgumentProblem(RequestContext<CallToolRequestParams> request)

@@ -30,7 +30,7 @@ namespace McpPlatform.McpServer.Tests.Pipeline;
 /// collector and identity point at a closed loopback port, so audit records stay in the spool,
 /// where the tests read them.
 /// </summary>
-public sealed class PipelineServer : IAsyncLifetime
+public class PipelineServer : IAsyncLifetime
 {
     /// <summary>Issuer of the test tokens; nothing listens there (the audit shipper's token requests fail).</summary>
     public const string Issuer = "http://127.0.0.1:1/";
@@ -55,18 +55,35 @@ public sealed class PipelineServer : IAsyncLifetime
     public static readonly PlatformService Service = new("tools-pipeline-test", 5290);
 
     private readonly RSA _key = RSA.Create(2048);
-    private readonly string _spoolPath = Path.Combine(Path.GetTempPath(), $"pipeline-test-spool-{Guid.NewGuid():N}");
+    private readonly string _spoolPath;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly MeterListener _listener = new();
     private readonly List<(string Tool, string Outcome)> _calls = [];
     private WebApplication? _app;
 
+    /// <summary>The server as the other pipeline tests use it.</summary>
+    public PipelineServer()
+        : this(Path.Combine(Path.GetTempPath(), $"pipeline-test-spool-{Guid.NewGuid():N}"), new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>A server whose audit spool is <paramref name="spoolPath"/>, with more settings on top of the defaults.</summary>
+    protected PipelineServer(string spoolPath, IReadOnlyDictionary<string, string?> settings)
+    {
+        _spoolPath = spoolPath;
+        _settings = settings;
+    }
+
     public RedisServer Redis { get; } = new();
+
+    /// <summary>This server's audit emitter (drops, durability).</summary>
+    public AuditEmitter Audit => _app!.Services.GetRequiredService<AuditEmitter>();
 
     public ToolRuns Runs { get; } = new();
 
     public QuotaEngine Engine => _app!.Services.GetRequiredService<QuotaEngine>();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         await Redis.InitializeAsync();
         await PublishPolicyAsync();
@@ -85,6 +102,7 @@ public sealed class PipelineServer : IAsyncLifetime
             ["QuotaRedis:OperationTimeoutMilliseconds"] = "5000",
             ["Mcp:AllowedOrigins:0"] = AllowedOrigin,
         });
+        builder.Configuration.AddInMemoryCollection(_settings);
         builder.Services.AddSingleton(Runs);
 
         // What a platform team writes: admission first, then one registration with its tools.
@@ -206,8 +224,9 @@ public sealed class PipelineServer : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         _listener.Dispose();
         if (_app is not null)
         {
@@ -217,7 +236,8 @@ public sealed class PipelineServer : IAsyncLifetime
 
         _key.Dispose();
         await Redis.DisposeAsync();
-        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), Path.GetFileName(_spoolPath) + "*"))
+        var parent = Path.GetDirectoryName(_spoolPath)!;
+        foreach (var folder in Directory.Exists(parent) ? Directory.EnumerateDirectories(parent, Path.GetFileName(_spoolPath) + "*") : [])
         {
             Directory.Delete(folder, recursive: true);
         }
