@@ -2,6 +2,8 @@ using McpPlatform.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 namespace McpPlatform.ServiceClients;
 
@@ -41,7 +43,16 @@ public static class ServiceClientExtensions
     {
         ArgumentNullException.ThrowIfNull(service);
         builder.AddServerClient(service);
-        builder.Services.AddHttpClient<TokenExchangeClient>();
+        // A tool call waits for the exchange: identity down must become a prompt tool error
+        // (identity.unavailable), not the shared defaults' 30 s of retries and breaker.
+        var exchange = builder.Services.AddHttpClient<TokenExchangeClient>();
+#pragma warning disable EXTEXP0001
+        exchange.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        exchange.AddResilienceHandler("token-exchange", pipeline => pipeline
+            .AddTimeout(TokenExchangeClient.TotalTimeout)
+            .AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(100), BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+            .AddTimeout(TokenExchangeClient.AttemptTimeout));
         return builder;
     }
 }

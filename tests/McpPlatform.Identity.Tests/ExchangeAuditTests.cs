@@ -115,11 +115,11 @@ public sealed class ExchangeAuditTests
     }
 
     [Fact]
-    public void Record_GrantedAndRefused_QueuesRecords_UnvalidatedSubjectOnlyCounted()
+    public async Task Record_GrantedAndRefused_QueuesRecords_UnvalidatedSubjectOnlyCounted()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
-        var emitter = new AuditEmitter(Options.Create(new AuditOptions()), meters, NullLogger<AuditEmitter>.Instance);
+        var emitter = new AuditEmitter(Options.Create(new AuditOptions { Durability = AuditDurability.Batched }), meters, NullLogger<AuditEmitter>.Instance);
         var audit = new ExchangeAudit(emitter, meters, TimeProvider.System);
         var counts = new Dictionary<string, long>();
         using var listener = new MeterListener();
@@ -139,10 +139,10 @@ public sealed class ExchangeAuditTests
         listener.Start();
 
         var facts = Facts();
-        audit.Record(facts, ExchangeRules.Evaluate(facts), transaction: null).ShouldBeTrue();
-        audit.Record(facts, ExchangeDecision.Deny(Errors.InvalidTarget, "no"), transaction: null).ShouldBeTrue();
+        (await audit.RecordAsync(facts, ExchangeRules.Evaluate(facts), transaction: null)).ShouldBeTrue();
+        (await audit.RecordAsync(facts, ExchangeDecision.Deny(Errors.InvalidTarget, "no"), transaction: null)).ShouldBeTrue();
         var unvalidated = facts with { SubjectTenantId = null, SubjectSubject = null, SubjectPrincipalType = null, SubjectAudiences = [] };
-        audit.Record(unvalidated, ExchangeDecision.Deny(Errors.InvalidGrant, "The subject token is not valid."), transaction: null).ShouldBeFalse();
+        (await audit.RecordAsync(unvalidated, ExchangeDecision.Deny(Errors.InvalidGrant, "The subject token is not valid."), transaction: null)).ShouldBeFalse();
 
         counts.GetValueOrDefault("mcpplatform.audit.emitted").ShouldBe(2);
         counts.GetValueOrDefault(ExchangeAudit.UnauditedInstrument + "/" + Errors.InvalidGrant).ShouldBe(1);

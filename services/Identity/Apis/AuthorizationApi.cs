@@ -165,10 +165,17 @@ public static class AuthorizationApi
         var facts = ExchangeAudit.Facts(request, request.ClientId!, properties, permissions, subject);
         var decision = ExchangeRules.Evaluate(facts);
         // Granted or refused, the subject's tenant sees it in its trail (no tenant: counted only).
-        audit.Record(facts, decision, transaction);
+        var kept = await audit.RecordAsync(facts, decision, transaction);
         if (!decision.IsAllowed || subject is null)
         {
             return Forbid(decision.Error ?? Errors.InvalidGrant, decision.Description ?? "The subject token is not valid.");
+        }
+
+        if (!kept && audit.FailsClosed)
+        {
+            // No token whose exchange is not on the tenant's trail (Audit:WhenSpoolFull=FailClosed);
+            // the MCP server turns this into identity.unavailable.
+            return Forbid(Errors.TemporarilyUnavailable, "The exchange could not be audited now; try again later.");
         }
 
         // Everything that names the tenant is copied from the subject token: no request parameter

@@ -50,12 +50,13 @@ public sealed class ExchangeAudit
     /// <summary>
     /// Audits one decision: a record in the subject's tenant trail, or the tenant-free count when
     /// there is no tenant to write it for. Marks the transaction so the refusal is not counted again.
+    /// With <c>Audit:Durability=Acknowledged</c> this waits until the record is fsynced in the spool.
     /// </summary>
     /// <param name="facts">What the decision looked at.</param>
     /// <param name="decision">Granted or refused.</param>
     /// <param name="transaction">The OpenIddict request's transaction, when there is one.</param>
-    /// <returns>True when a tenant record was queued.</returns>
-    public bool Record(ExchangeFacts facts, ExchangeDecision decision, OpenIddictServerTransaction? transaction)
+    /// <returns>True when a tenant record was kept; false when there was no tenant, or the record was dropped.</returns>
+    public ValueTask<bool> RecordAsync(ExchangeFacts facts, ExchangeDecision decision, OpenIddictServerTransaction? transaction)
     {
         ArgumentNullException.ThrowIfNull(decision);
         if (transaction is not null)
@@ -67,17 +68,20 @@ public sealed class ExchangeAudit
         if (record is null)
         {
             CountUnaudited(decision.Error ?? Errors.InvalidGrant);
-            return false;
+            return ValueTask.FromResult(false);
         }
 
-        return _emitter.Emit(record);
+        return _emitter.WriteAsync(record);
     }
+
+    /// <summary>True when a grant whose record could not be kept must be refused (<c>Audit:WhenSpoolFull=FailClosed</c>).</summary>
+    public bool FailsClosed => _emitter.FailsClosed;
 
     /// <summary>Counts a refusal that is in no tenant's trail (the metric's <c>reason</c> is the OAuth error).</summary>
     /// <param name="error">The OAuth error code.</param>
     public void CountUnaudited(string error) => _unaudited.Add(1, new KeyValuePair<string, object?>("reason", error));
 
-    /// <summary>True when <see cref="Record"/> already handled this request.</summary>
+    /// <summary>True when <see cref="RecordAsync"/> already handled this request.</summary>
     /// <param name="transaction">The OpenIddict request's transaction.</param>
     /// <returns>Whether the decision was audited (or counted).</returns>
     public static bool WasAudited(OpenIddictServerTransaction transaction) =>

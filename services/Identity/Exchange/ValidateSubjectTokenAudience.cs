@@ -48,7 +48,7 @@ internal sealed class ValidateSubjectTokenAudience(IOpenIddictApplicationManager
             // The subject token is valid here, so its tenant learns that a server tried to
             // exchange a token that was not sent to it.
             var decision = ExchangeDecision.Deny(Errors.InvalidGrant, "The subject token was not issued for this server.");
-            audit.Record(ExchangeAudit.Facts(context.Request, context.ClientId ?? string.Empty, properties, [], context.SubjectTokenPrincipal),
+            await audit.RecordAsync(ExchangeAudit.Facts(context.Request, context.ClientId ?? string.Empty, properties, [], context.SubjectTokenPrincipal),
                 decision, context.Transaction);
             context.Reject(decision.Error, decision.Description);
         }

@@ -91,7 +91,14 @@ public static partial class SecretReadApi
                 "The secret does not allow this server or this tool.");
         }
 
-        audit.Read(caller, Facts(null, read.Metadata.Version));
+        if (!await audit.GrantedReadAsync(caller, Facts(null, read.Metadata.Version)) && audit.FailsClosed)
+        {
+            // No value leaves without its read on the tenant's trail.
+            value.Dispose();
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, SecretErrorCodes.Unavailable,
+                "The read could not be audited now; nothing was returned. Try again.");
+        }
+
         return new ValueResult(value);
     }
 

@@ -27,6 +27,16 @@ internal sealed class SecretAudit(AuditEmitter emitter, TimeProvider time)
     /// <summary>Queues the record of one read attempt.</summary>
     public void Read(TenantCaller caller, SecretReadFacts facts) => emitter.Emit(BuildRead(caller, facts, Activity.Current?.TraceId.ToHexString(), time.GetUtcNow()));
 
+    /// <summary>
+    /// Writes the record of a granted read and waits until it is kept (<c>Audit:Durability</c>);
+    /// false when it was dropped.
+    /// </summary>
+    public ValueTask<bool> GrantedReadAsync(TenantCaller caller, SecretReadFacts facts) =>
+        emitter.WriteAsync(BuildRead(caller, facts, Activity.Current?.TraceId.ToHexString(), time.GetUtcNow()));
+
+    /// <summary>True when a value whose read could not be audited is withheld (<c>Audit:WhenSpoolFull=FailClosed</c>).</summary>
+    public bool FailsClosed => emitter.FailsClosed;
+
     /// <summary>Queues the record of one change.</summary>
     public void Change(TenantCaller caller, string name, string action, int? version) =>
         emitter.Emit(BuildChange(caller, name, action, version, Activity.Current?.TraceId.ToHexString(), time.GetUtcNow()));

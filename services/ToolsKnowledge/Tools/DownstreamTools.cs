@@ -31,7 +31,7 @@ public sealed class DownstreamTools
         ArgumentNullException.ThrowIfNull(call);
         if (string.IsNullOrEmpty(message) || message.Length > MaxMessageLength)
         {
-            return call.Fail("request.invalid_argument", $"message must be 1-{MaxMessageLength} characters.");
+            return call.Fail(ToolErrorCodes.InvalidArgument, $"message must be 1-{MaxMessageLength} characters.");
         }
 
         try
@@ -40,16 +40,20 @@ public sealed class DownstreamTools
         }
         catch (TokenExchangeException exception)
         {
-            return call.Fail("identity.exchange_refused", $"The identity service refused the token exchange ({exception.Error}).");
+            return call.Fail(ToolErrorCodes.ExchangeRefused, $"The identity service refused the token exchange ({exception.Error}).");
+        }
+        catch (IdentityUnavailableException)
+        {
+            return call.Fail(ToolErrorCodes.IdentityUnavailable, "The identity service could not be reached to authorize the downstream call; nothing was sent downstream.", 5);
         }
         catch (HttpRequestException exception)
         {
-            return call.Fail("downstream.unavailable",
+            return call.Fail(ToolErrorCodes.DownstreamUnavailable,
                 exception.StatusCode is { } status ? $"The downstream API answered {(int)status}." : "The downstream API could not be reached.", 5);
         }
         catch (JsonException)
         {
-            return call.Fail("downstream.unavailable", "The downstream API answered with something that is not JSON.", 5);
+            return call.Fail(ToolErrorCodes.DownstreamUnavailable, "The downstream API answered with something that is not JSON.", 5);
         }
     }
 }

@@ -37,9 +37,9 @@ public sealed class SecretsClient(HttpClient http, TokenExchangeClient exchange,
         {
             throw new ConnectionCallException(ToolErrorCodes.ExchangeRefused, $"The identity service refused the token exchange for the secrets service ({exception.Error}).");
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (IdentityUnavailableException)
         {
-            throw new ConnectionCallException(ToolErrorCodes.ConnectionUnavailable, "The identity service could not be reached to authorize the secret read.", 5);
+            throw new ConnectionCallException(ToolErrorCodes.IdentityUnavailable, "The identity service could not be reached to authorize the secret read; nothing was sent.", 5);
         }
 
         byte[]? body = null;
