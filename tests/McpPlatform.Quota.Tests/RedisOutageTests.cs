@@ -55,6 +55,51 @@ public sealed class RedisOutageTests(ProductionQuotaRedisServer redis) : IClassF
     }
 
     [Fact]
+    public async Task Admit_TimesOutButRanInRedisAfterwards_ItsLeaseIsReleasedNotLeftToExpire()
+    {
+        await redis.WaitForClientAsync();
+        var (engine, _, _) = Engines.Create(redis.Multiplexer, Engines.Policy(new QuotaLimits { TenantConcurrency = 50, LeaseTtlSeconds = 120 }));
+        var tenant = Engines.NewTenant("contoso");
+        await using var admin = await redis.ConnectAdminAsync();
+        // Loaded once: a timed-out EVALSHA of a script Redis does not know would only get NOSCRIPT.
+        var warm = await engine.AdmitAsync(Engines.Input(tenant));
+        (await engine.ReleaseAsync(warm.Lease!, QuotaUsage.None)).ShouldBeTrue();
+
+        // Redis is busy for a second (a script of the admin's spinning) and then runs what waited:
+        // the admit's 250 ms budget runs out first (quota.unavailable, the call does not run), yet
+        // its script grants a lease afterwards.
+        var busy = admin.GetDatabase().ScriptEvaluateAsync(
+            "local t = redis.call('TIME') local stop = t[1] * 1000000 + t[2] + 1000000 " +
+            "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= stop return 1");
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        var decision = await engine.AdmitAsync(Engines.Input(tenant)).WaitAsync(Bound, TestContext.Current.CancellationToken);
+        decision.Granted.ShouldBeFalse();
+        decision.Denial!.Code.ShouldBe(ReasonCodes.Unavailable);
+        await busy.WaitAsync(Bound, TestContext.Current.CancellationToken);
+
+        // Without the release that follows a timeout, the slot would stay taken for the lease's 120 s.
+        var deadline = DateTime.UtcNow + RecoveryBound;
+        long inFlight;
+        while ((inFlight = await InFlightAsync(engine, tenant)) != 0)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"{inFlight} lease(s) still held after the timed-out admit");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task<long> InFlightAsync(QuotaEngine engine, string tenant)
+    {
+        try
+        {
+            return (await engine.GetUsageAsync(tenant, tenant)).Concurrency.InFlight;
+        }
+        catch (QuotaUnavailableException)
+        {
+            return -1; // Still paused.
+        }
+    }
+
+    [Fact]
     public async Task Admit_RedisDownAndTierFailsOpen_GrantsDegraded()
     {
         await redis.WaitForClientAsync();

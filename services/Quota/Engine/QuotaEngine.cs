@@ -22,7 +22,11 @@ public sealed partial class QuotaEngine(
     private const int BudgetTtlSeconds = 2 * 86_400 + 3_600;
     private const long LeaseRecordGraceMs = 15 * 60 * 1000;
 
+    // Releases of timed-out admissions in flight at most (ForgetLease).
+    private const int MaxForgetting = 10_000;
+
     private readonly LogThrottle _unavailableWarnings = new(TimeSpan.FromSeconds(10));
+    private int _forgetting;
 
     /// <summary>Decides one admission.</summary>
     /// <param name="input">The validated request.</param>
@@ -67,6 +71,11 @@ public sealed partial class QuotaEngine(
                 return new EngineDecision(lease, DateTimeOffset.FromUnixTimeMilliseconds(now + ttlMs), null, Degraded: true);
             }
 
+            if (exception is RedisTimeoutException or TimeoutException)
+            {
+                ForgetLease(lease, TimeSpan.FromMilliseconds(ttlMs));
+            }
+
             return Denied(new QuotaDenial(ReasonCodes.Unavailable,
                 "Quota state is unreachable, so admission cannot be decided; the call was not run (fail closed).",
                 1, null, null, null));
@@ -79,6 +88,52 @@ public sealed partial class QuotaEngine(
         }
 
         return Denied(Explain(outcome, (long)result[1], (long)result[2], limits, input, now));
+    }
+
+    /// <summary>
+    /// A timed-out admit may still have run in Redis (overload, a slow restart): its lease would
+    /// hold one of the tenant's concurrency slots, and its reservation, until the lease's TTL
+    /// although no call uses it. It is released as soon as Redis answers; releasing a lease that
+    /// was never granted changes nothing (<see cref="ReleaseAsync"/> is idempotent). Bounded: past
+    /// <see cref="MaxForgetting"/> pending releases the lease is left to expire by itself.
+    /// </summary>
+    private void ForgetLease(LeaseHandle lease, TimeSpan ttl)
+    {
+        if (Interlocked.Increment(ref _forgetting) > MaxForgetting)
+        {
+            Interlocked.Decrement(ref _forgetting);
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var giveUpAt = time.GetUtcNow() + ttl;
+                var delay = TimeSpan.FromMilliseconds(100);
+                while (true)
+                {
+                    try
+                    {
+                        await ReleaseAsync(lease, QuotaUsage.None);
+                        return;
+                    }
+                    catch (QuotaUnavailableException) when (time.GetUtcNow() + delay < giveUpAt)
+                    {
+                        await Task.Delay(delay, time);
+                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                    }
+                }
+            }
+            catch (QuotaUnavailableException)
+            {
+                // Past its TTL: the lease has expired by itself.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _forgetting);
+            }
+        });
     }
 
     /// <summary>Releases a lease and settles actual usage against its reservation. Idempotent.</summary>
