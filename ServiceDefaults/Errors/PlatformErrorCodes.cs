@@ -42,6 +42,9 @@ public static class PlatformErrorCodes
     /// <summary>Any other 4xx without a more precise code.</summary>
     public const string Rejected = "request.rejected";
 
+    /// <summary>503: the service is at capacity and shed the request; retry after <c>Retry-After</c>.</summary>
+    public const string Overloaded = "server.overloaded";
+
     /// <summary>The code for a bare status (status-code pages, framework rejections).</summary>
     /// <param name="status">The HTTP status.</param>
     /// <returns>The code.</returns>
@@ -55,6 +58,7 @@ public static class PlatformErrorCodes
         413 => TooLarge,
         415 => UnsupportedMediaType,
         431 => HeadersTooLarge,
+        503 => Overloaded,
         >= 500 => ServerError,
         _ => Rejected,
     };

@@ -65,6 +65,11 @@ public static class McpServerHostingExtensions
 
         builder.Services.AddOptions<McpSchedulingOptions>().Bind(builder.Configuration.GetSection(McpSchedulingOptions.SectionName));
         builder.Services.AddSingleton<TenantFairScheduler>();
+        builder.Services.AddOptions<McpOverloadOptions>().Bind(builder.Configuration.GetSection(McpOverloadOptions.SectionName))
+            .Validate(options => options.MaxConcurrentRequests >= 0 && options.MaxQueueMilliseconds >= 0 && options.RetryAfterSeconds >= 1,
+                "Mcp:Overload: MaxConcurrentRequests and MaxQueueMilliseconds must be 0 or more, RetryAfterSeconds 1 or more.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RequestShedding>();
 
         // Only registered tool and prompt names leave the service in platform telemetry.
         builder.Services.AddSingleton<McpPlatform.ServiceDefaults.Telemetry.IMcpVocabulary, McpServerVocabulary>();
@@ -82,8 +87,9 @@ public static class McpServerHostingExtensions
     }
 
     /// <summary>
-    /// Maps the MCP endpoint at <c>/mcp</c>, behind the caller policy and, when
-    /// <c>Mcp:Scheduling:Workers</c> is set, the per-tenant fair scheduler (<see cref="TenantFairScheduler"/>).
+    /// Maps the MCP endpoint at <c>/mcp</c>, behind the caller policy, load shedding
+    /// (<see cref="McpOverloadOptions"/>, on by default) and, when <c>Mcp:Scheduling:Workers</c> is
+    /// set, the per-tenant fair scheduler (<see cref="TenantFairScheduler"/>).
     /// Authentication and authorization are the application's middleware (<c>UseAuthentication</c>,
     /// <c>UseAuthorization</c> in <c>Program.cs</c>); this only maps.
     /// </summary>
@@ -98,6 +104,13 @@ public static class McpServerHostingExtensions
             // Wraps the MCP endpoint itself: runs after authorization, for MCP requests only.
             mcp.Add(endpoint => endpoint.RequestDelegate = TenantFairScheduling.Wrap(
                 endpoint.RequestDelegate!, endpoints.ServiceProvider.GetRequiredService<TenantFairScheduler>()));
+        }
+
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<McpOverloadOptions>>().Value.Enabled)
+        {
+            // Added last, so it wraps outermost: a request is shed before it queues anywhere else.
+            var shedding = endpoints.ServiceProvider.GetRequiredService<RequestShedding>();
+            mcp.Add(endpoint => endpoint.RequestDelegate = shedding.Wrap(endpoint.RequestDelegate!));
         }
 
         return mcp;

@@ -16,6 +16,9 @@ public sealed class ToolRuns
     public void Ran(string tool) => _runs.AddOrUpdate(tool, 1, (_, count) => count + 1);
 
     public int Of(string tool) => _runs.TryGetValue(tool, out var count) ? count : 0;
+
+    /// <summary>What <c>hold</c> waits for; completed by the test.</summary>
+    public TaskCompletionSource Gate { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>What <c>whoami</c> saw from inside the call.</summary>
@@ -35,6 +38,7 @@ public sealed class PipelineTestTools
     public const string Refuse = "refuse";
     public const string Spend = "spend";
     public const string Typed = "typed";
+    public const string Hold = "hold";
 
     public const string ExceptionMessage = "connection string Server=secret-db;Password=hunter2 is wrong";
     public const string RefusalCode = "pipeline_test.refused";
@@ -61,6 +65,15 @@ public sealed class PipelineTestTools
     {
         runs.Ran(Refuse);
         return call.Fail(RefusalCode, "The test tool refuses, as a tool reports an expected failure.");
+    }
+
+    /// <summary>Runs until the test opens <see cref="ToolRuns.Gate"/>: a call that keeps its slot.</summary>
+    [McpServerTool(Name = Hold)]
+    public static async Task<CallToolResult> HoldAsync(ToolRuns runs, CancellationToken cancellationToken)
+    {
+        runs.Ran(Hold);
+        await runs.Gate.Task.WaitAsync(cancellationToken);
+        return ToolResults.Structured(new { held = true });
     }
 
     [McpServerTool(Name = Spend)]
