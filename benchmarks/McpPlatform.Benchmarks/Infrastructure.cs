@@ -23,24 +23,37 @@ public sealed record ScenarioReport(string Section, string Markdown);
 /// <summary>Command-line options.</summary>
 public sealed record BenchmarkOptions(string Scenario, int Seconds, int Rounds, int WarmupSeconds, bool Write)
 {
+    /// <summary>Whether <c>--warmup</c> was given (scenarios with a longer default warm-up keep theirs otherwise).</summary>
+    public bool WarmupGiven { get; init; }
+
+    /// <summary><c>--only a,b</c>: the parts of a scenario to run (empty: all).</summary>
+    public IReadOnlyList<string> Only { get; init; } = [];
+
+    /// <summary><c>--soak-minutes N</c>: how long the faults scenario's soak runs (0 skips it).</summary>
+    public int SoakMinutes { get; init; } = 30;
+
     public static BenchmarkOptions Parse(string[] args)
     {
         var scenario = "quota-engine";
-        int seconds = 5, rounds = 3, warmup = 5;
+        int seconds = 5, rounds = 3, warmup = 5, soakMinutes = 30;
         var write = true;
+        var warmupGiven = false;
+        string[] only = [];
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--seconds": seconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); warmupGiven = true; break;
+                case "--only": only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--soak-minutes": soakMinutes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--no-write": write = false; break;
                 default: scenario = args[i]; break;
             }
         }
 
-        return new BenchmarkOptions(scenario, seconds, rounds, warmup, write);
+        return new BenchmarkOptions(scenario, seconds, rounds, warmup, write) { WarmupGiven = warmupGiven, Only = only, SoakMinutes = soakMinutes };
     }
 }
 

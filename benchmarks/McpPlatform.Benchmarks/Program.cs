@@ -16,8 +16,10 @@ if (args is ["flood", var endpoint, var workers, var seconds])
     return 0;
 }
 
-// Usage: dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- [scenario] [--seconds N] [--rounds N] [--no-write]
-// Scenarios are looked up by name. The end-to-end ones need the platform running (eng/run.sh).
+// Usage: dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- [scenario] [--seconds N] [--rounds N] [--warmup N] [--no-write]
+//   faults only: [--only fault,fault] [--soak-minutes N]
+// Scenarios are looked up by name. The end-to-end ones need the platform running (eng/run.sh);
+// durability and faults start their own (no other platform may run: the ports are fixed).
 var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCase)
 {
     ["quota-engine"] = new QuotaEngineScenario(),
@@ -30,6 +32,7 @@ var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCa
     ["telemetry-overhead"] = new TelemetryOverheadScenario(),
     ["call-cost"] = new CallCostScenario(),
     ["sandbox"] = new SandboxScenario(),
+    ["durability"] = new DurabilityScenario(),
 };
 
 var options = BenchmarkOptions.Parse(args);
