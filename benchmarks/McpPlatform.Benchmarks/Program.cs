@@ -33,6 +33,7 @@ var scenarios = new Dictionary<string, IScenario>(StringComparer.OrdinalIgnoreCa
     ["call-cost"] = new CallCostScenario(),
     ["sandbox"] = new SandboxScenario(),
     ["durability"] = new DurabilityScenario(),
+    ["faults"] = new FaultsScenario(),
 };
 
 var options = BenchmarkOptions.Parse(args);
