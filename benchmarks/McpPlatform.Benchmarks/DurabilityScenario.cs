@@ -43,7 +43,11 @@ public sealed class DurabilityScenario : IScenario
         var markdown = new StringBuilder()
             .AppendLine("## Audit durability (Acknowledged vs Batched)")
             .AppendLine()
-            .AppendLine(EndToEndHelpers.Header(options with { WarmupSeconds = warmup }, "none for the platform and the load driver (the platform is the benchmark's child, so pinning the driver would pin it too); the bare echo server pinned to CPU 0 (taskset)"))
+            .AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; commit `{Machine.Commit()}`; machine: {Machine.Describe()}."))
+            .AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"- Alternations: {options.Rounds} (each: Acknowledged, Batched, bare); one row per alternation and variant, percentiles from every sample of its {options.Seconds} s window."))
+            .AppendLine("- Tiering: the platform's services with default tiering (as the AppHost runs them; hence the warm-up), the bare echo with `DOTNET_TC_CallCountingDelayMs=0`. Pinning: none for the platform and the load driver (the platform is the benchmark's child: pinning the driver would pin it too); the bare echo server on CPU 0 (taskset).")
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"- What: the platform started by this benchmark as the AppHost runs it (local infrastructure, fresh data folder, Release build, dashboard off), with `Audit__Durability` set on {string.Join(", ", SpoolingServices.Select(s => $"`{s}`"))}; `tools/call whoami` on its `tools-knowledge` as contoso's agent (limits lifted through the operator API), keep-alive, closed loop, {options.Seconds} s per concurrency after a {warmup} s warm-up at 8. Each alternation starts the platform fresh per mode, then measures the bare SDK echo (`bare`, no auth, the baseline) with nothing else running. Ratios are to the same alternation's bare echo: p50 as a multiple, calls/s at 64 as a fraction."))
             .AppendLine("- Command: `flock /tmp/apphost.lock dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- durability --rounds 2` (no other platform running: it uses the fixed ports).")

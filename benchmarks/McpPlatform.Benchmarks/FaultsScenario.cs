@@ -215,10 +215,10 @@ public sealed partial class FaultsScenario : IScenario
             });
             await echo!.StopAsync();
             var during = echo.Calls.Where(c => c.Started >= start && c.Started <= end).ToList();
-            var unavailable = during.Where(c => c.Label == "identity.unavailable").Select(c => c.Milliseconds).Order().ToList();
+            var failed = during.Where(c => c.Kind != CallKind.Ok).Select(c => c.Milliseconds).Order().ToList();
             var before = echo.Calls.Where(c => c.Started < start && c.Kind == CallKind.Ok).Select(c => c.Milliseconds).Order().ToList();
             _notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"identity-down, `downstream_echo` (one caller, every 250 ms): before the stop {Summarise(echo.Calls.Where(c => c.Started < start))} (p50 {Median(before):0.0} ms); while identity was stopped {Summarise(during)}; `identity.unavailable` calls took p50 {Median(unavailable):0.0} ms, max {(unavailable.Count > 0 ? unavailable[^1] : double.NaN):0.0} ms; after the start {Summarise(echo.Calls.Where(c => c.Started > end))}."));
+                $"identity-down, `downstream_echo` (one caller, every 250 ms): before the stop {Summarise(echo.Calls.Where(c => c.Started < start))} (p50 {Median(before):0.0} ms); while identity was stopped {Summarise(during)}; the failed ones (expected: `identity.unavailable`) took p50 {Median(failed):0.0} ms, max {(failed.Count > 0 ? failed[^1] : double.NaN):0.0} ms; after the start {Summarise(echo.Calls.Where(c => c.Started > end))}."));
             return row;
         }
         finally
@@ -355,7 +355,9 @@ public sealed partial class FaultsScenario : IScenario
         var calls = traffic.Calls;
         var during = calls.Where(c => c.Started >= start && c.Started <= end).ToList();
         var firstOk = calls.Where(c => c.Started >= end && c.Kind == CallKind.Ok).Select(c => c.Ended).DefaultIfEmpty(long.MaxValue).Min();
-        var lastBad = calls.Where(c => c.Kind != CallKind.Ok).Select(c => c.Ended).DefaultIfEmpty(0).Max();
+        // Steady: the first success after the last failure (from then on every call succeeded).
+        var lastBad = Math.Max(end, calls.Where(c => c.Kind != CallKind.Ok).Select(c => c.Ended).DefaultIfEmpty(0).Max());
+        var steady = calls.Where(c => c.Started >= lastBad && c.Kind == CallKind.Ok).Select(c => c.Ended).DefaultIfEmpty(long.MaxValue).Min();
         var leases = await LeasesAsync();
         var lost = await LostAsync(prefix, calls.Where(c => c.Kind == CallKind.Ok).Select(c => c.InvocationId).ToHashSet());
         return new Row(
@@ -367,7 +369,7 @@ public sealed partial class FaultsScenario : IScenario
             {
                 null => "—",
                 long.MaxValue => $"not within {s_recoveryTimeout.TotalSeconds:0} s",
-                _ => Seconds(end, Math.Max(end, lastBad)),
+                _ => steady == long.MaxValue ? "none" : Seconds(end, steady),
             },
             lost,
             leases);
@@ -440,7 +442,7 @@ public sealed partial class FaultsScenario : IScenario
                 $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; commit `{Machine.Commit()}`; machine: {Machine.Describe()}."))
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"- What: one platform started by this benchmark as the AppHost runs it (local infrastructure, fresh data folder, Release build, dashboard off, the services' default settings; tools-knowledge's spool folder chosen by the benchmark). Per fault, contoso's agent calls `tools/call whoami` on `tools-knowledge` from {Callers} callers, each paced at one call per {s_callerInterval.TotalMilliseconds:0} ms ({Callers * 1000 / s_callerInterval.TotalMilliseconds:0} calls/s; limits lifted), each call with its own invocation id (`_meta[\"{McpConventions.InvocationIdMetaKey}\"]`): {s_before.TotalSeconds:0} s before the fault, through it, and until {s_steadyFor.TotalSeconds:0} s without a failed call after it was taken back (at most {s_recoveryTimeout.TotalSeconds:0} s)."))
-            .AppendLine("- Columns: *callers saw* = every call of the run by outcome (ok, tool error code, HTTP status, transport error); *max latency* = slowest call started during the fault; *first ok* / *steady* = from taking the fault back (the start or restart command; for redis-kill and the others after their fixed outage) to the first successful call, and to the last failed one; *records lost* = acknowledged (ok, not error) calls whose invocation id is not in `auditdb`'s `audit.records` after waiting up to 90 s for the spools to drain; *leases* = contoso's unexpired concurrency leases in Redis 1 s after the callers stopped (→ what is left after waiting up to 30 s).")
+            .AppendLine("- Columns: *callers saw* = every call of the run by outcome (ok, tool error code, HTTP status, transport error); *max latency* = slowest call started during the fault; *first ok* / *steady* = from taking the fault back (the start or restart command; for redis-kill and the others after their fixed outage) to the first successful call, and to the first success after the last failed call; *records lost* = acknowledged (ok, not error) calls whose invocation id is not in `auditdb`'s `audit.records` after waiting up to 90 s for the spools to drain; *leases* = contoso's unexpired concurrency leases in Redis 1 s after the callers stopped (→ what is left after waiting up to 30 s).")
             .AppendLine("- Faults: `redis-kill` SIGKILL redis-server, start command after 10 s; `postgres-restart` restart command on postgres, with token requests alongside; `collector-down-60s` stop collector-tenant, start after 60 s; `mcp-server-kill` SIGKILL tools-knowledge after 5 s of load, start command at once (retried until accepted); `identity-down` stop identity for 20 s, `downstream_echo` called alongside; `spool-full` tools-knowledge's spool on a 4 MiB tmpfs, filled with a file for 10 s; `overload-2x` open-loop load at twice the closed-loop capacity for 20 s; `soak` paced load at half capacity, RSS of every platform process every 10 s.")
             .AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"- Command: `flock /tmp/apphost.lock dotnet run -c Release --project benchmarks/McpPlatform.Benchmarks -- faults{(options.Only.Count > 0 ? " --only " + string.Join(',', options.Only) : string.Empty)} --soak-minutes {options.SoakMinutes}` (no other platform running: it uses the fixed ports)."))
