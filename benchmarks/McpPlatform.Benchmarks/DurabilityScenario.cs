@@ -14,7 +14,7 @@ namespace McpPlatform.Benchmarks;
 public sealed class DurabilityScenario : IScenario
 {
     private const int DefaultWarmupSeconds = 30;
-    private static readonly string[] Modes = ["Acknowledged", "Written", "Batched"];
+    private static readonly string[] Modes = ["Acknowledged", "Batched"];
     private static readonly int[] Concurrencies = [1, 8, 64];
 
     // Every service with an audit spool (the AppHost's WithAuditSpool).

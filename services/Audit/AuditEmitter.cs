@@ -83,7 +83,6 @@ public sealed partial class AuditEmitter
     /// <summary>
     /// Hands one record to the spool and waits until it is kept as <see cref="AuditOptions.Durability"/>
     /// says: with <see cref="AuditDurability.Acknowledged"/> until its segment is fsynced, with
-    /// <see cref="AuditDurability.Written"/> until it is written to the operating system, with
     /// <see cref="AuditDurability.Batched"/> until it is queued. Not cancellable on purpose: the
     /// record of a cancelled call is written too.
     /// </summary>
@@ -92,7 +91,7 @@ public sealed partial class AuditEmitter
     public ValueTask<bool> WriteAsync(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (_durability == AuditDurability.Batched)
+        if (_durability != AuditDurability.Acknowledged)
         {
             return ValueTask.FromResult(Enqueue(new PendingRecord(record, null)));
         }

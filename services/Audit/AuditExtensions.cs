@@ -36,7 +36,7 @@ public static class AuditExtensions
         builder.Services.AddOptions<AuditOptions>()
             .Bind(builder.Configuration.GetSection(AuditOptions.SectionName))
             .Validate(options => options.MaxSpoolBytes >= 1024 * 1024, "Audit:MaxSpoolBytes must be at least 1 MiB.")
-            .Validate(options => Enum.IsDefined(options.Durability), "Audit:Durability must be Acknowledged, Written or Batched.")
+            .Validate(options => Enum.IsDefined(options.Durability), "Audit:Durability must be Acknowledged or Batched.")
             .Validate(options => Enum.IsDefined(options.WhenSpoolFull), "Audit:WhenSpoolFull must be FailClosed or KeepServing.")
             .Validate(options => options.BatchSize is >= 1 and <= AuditLimits.MaxRecordsPerBatch,
                 $"Audit:BatchSize must be 1-{AuditLimits.MaxRecordsPerBatch}.")

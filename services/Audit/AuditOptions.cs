@@ -31,14 +31,11 @@ public sealed class AuditOptions
     public int BatchSize { get; set; } = AuditLimits.MaxRecordsPerBatch;
 
     /// <summary>
-    /// When a record counts as kept, that is, when the call it records may be answered:
-    /// <see cref="AuditDurability.Acknowledged"/> (the default) once its segment is fsynced, so no
-    /// crash of the process or the machine can lose the record of a call its caller saw end;
-    /// <see cref="AuditDurability.Written"/> once its segment is written to the operating system (the
-    /// fsync follows at once), so a crash of the process cannot lose it, a crash of the machine
-    /// only within that fsync; <see cref="AuditDurability.Batched"/> at once, the write following
-    /// within <see cref="SpoolLinger"/>, so a process crash loses that window. Costs and the choice
-    /// of default: docs/reliability.md.
+    /// When a record counts as kept: <see cref="AuditDurability.Acknowledged"/> (the default) holds
+    /// a tool call's response, or a token exchange's answer, until its record is fsynced in the
+    /// spool, so a crash cannot lose the record of a call the caller saw succeed;
+    /// <see cref="AuditDurability.Batched"/> answers at once and writes within
+    /// <see cref="SpoolLinger"/> (a crash loses the records of that window). Costs: docs/reliability.md.
     /// </summary>
     public AuditDurability Durability { get; set; } = AuditDurability.Acknowledged;
 
@@ -56,15 +53,15 @@ public sealed class AuditOptions
     /// How long the spool writer waits for more records after the first before it writes a
     /// segment (0 writes at once). A longer linger means fewer, larger segments: one file, one
     /// fsync and, downstream, one request per batch instead of per call (docs/telemetry.md,
-    /// "Cost"). Default: 0 when callers wait for the write (<see cref="AuditDurability.Acknowledged"/>,
-    /// <see cref="AuditDurability.Written"/>: records queued during one write share the next), 50 ms
-    /// with <see cref="AuditDurability.Batched"/>.
+    /// "Cost"). Default: 0 with <see cref="AuditDurability.Acknowledged"/> (a caller waits for the
+    /// write, and records queued during one fsync share the next), 50 ms with
+    /// <see cref="AuditDurability.Batched"/>.
     /// </summary>
     public TimeSpan? SpoolLinger { get; set; }
 
     /// <summary>The linger in effect (<see cref="SpoolLinger"/>, or the durability's default).</summary>
     public TimeSpan EffectiveSpoolLinger =>
-        SpoolLinger ?? (Durability == AuditDurability.Batched ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero);
+        SpoolLinger ?? (Durability == AuditDurability.Acknowledged ? TimeSpan.Zero : TimeSpan.FromMilliseconds(50));
 
     /// <summary>Longest wait between delivery attempts while the collector is unreachable.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
@@ -78,9 +75,6 @@ public enum AuditDurability
 {
     /// <summary>The record is fsynced in the spool before the call it records is answered.</summary>
     Acknowledged,
-
-    /// <summary>The record is written to the operating system before the answer; the fsync follows at once.</summary>
-    Written,
 
     /// <summary>The call is answered at once; the record reaches the spool within the linger.</summary>
     Batched,

@@ -144,15 +144,12 @@ internal sealed partial class AuditSpool : IDisposable
     public long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>
-    /// Writes one segment durably: the file is written, fsynced, renamed into place and the folder
-    /// fsynced, so the segment survives a crash of the process or the machine; it exists whole or
-    /// not at all. <paramref name="written"/>, when given, is called as soon as the segment is in
-    /// place but before the fsyncs (<see cref="AuditDurability.Written"/>: a process crash can no
-    /// longer lose it); without it the method returns only after them. False when the segment
-    /// would exceed the cap (nothing written). Throws <see cref="IOException"/> when the disk refuses
-    /// (full, read-only) before the segment is in place; nothing of it is left behind then.
+    /// Writes one segment durably: the file is fsynced, renamed into place and the folder fsynced,
+    /// so once this returns true the segment survives a crash of the process or the machine.
+    /// False when it would exceed the cap (nothing written). Throws <see cref="IOException"/> when
+    /// the disk refuses (full, read-only); nothing of the segment is left behind then.
     /// </summary>
-    public bool TryAppend(IReadOnlyList<AuditRecord> records, Action? written = null)
+    public bool TryAppend(IReadOnlyList<AuditRecord> records)
     {
         var buffer = Serialize(records);
         if (Interlocked.Read(ref _bytes) + buffer.Length > _maxBytes)
@@ -162,20 +159,14 @@ internal sealed partial class AuditSpool : IDisposable
 
         var final = NextSegmentPath();
         var temporary = final + TemporaryExtension;
-        // Shared for reading: with Written the shipper may read the segment while its fsync runs.
-        using var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 4096, FileOptions.None);
         try
         {
-            file.Write(buffer);
-            if (written is null)
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
             {
+                file.Write(buffer);
                 // One fsync per segment: the writer batches whatever queued meanwhile into one
                 // segment, so under load many records share one flush.
                 file.Flush(flushToDisk: true);
-            }
-            else
-            {
-                file.Flush(flushToDisk: false);
             }
 
             File.Move(temporary, final);
@@ -183,22 +174,14 @@ internal sealed partial class AuditSpool : IDisposable
         catch (IOException)
         {
             // A full disk fails the write or the flush: the partial file would only hold space.
-            file.Dispose();
             File.Delete(temporary);
             throw;
-        }
-
-        Interlocked.Add(ref _bytes, buffer.Length);
-        written?.Invoke();
-        if (written is not null)
-        {
-            // The renamed file is still open: its data reaches the disk now, behind the answer.
-            file.Flush(flushToDisk: true);
         }
 
         // The rename is durable only once the folder is: without this a machine crash could
         // forget a segment whose records were already acknowledged.
         FolderSync.Flush(_directory);
+        Interlocked.Add(ref _bytes, buffer.Length);
         return true;
     }
 

@@ -72,41 +72,28 @@ internal sealed partial class AuditSpoolWriter(
     private void Write(List<PendingRecord> batch, string when)
     {
         bool kept;
-        var answered = false;
         string? reason = null;
-        void Answer(bool result)
-        {
-            answered = true;
-            foreach (var pending in batch)
-            {
-                pending.Written?.TrySetResult(result);
-            }
-        }
-
         try
         {
-            // Written: the callers are answered once the segment is in place, before its fsync.
-            kept = spool.TryAppend(batch.ConvertAll(pending => pending.Record),
-                options.Value.Durability == AuditDurability.Acknowledged ? null : () => Answer(true));
+            kept = spool.TryAppend(batch.ConvertAll(pending => pending.Record));
             reason = kept ? null : $"spool full ({spool.Bytes} bytes of {options.Value.MaxSpoolBytes})";
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             LogSpoolWriteFailed(logger, exception, batch.Count);
-            // After the answer only the fsync failed: the records are in place, a machine crash may lose them.
-            kept = answered;
+            kept = false;
             reason = "spool write failed";
         }
 
-        emitter.ReportWrite(kept && reason is null);
+        emitter.ReportWrite(kept);
         if (!kept)
         {
             emitter.CountDropped(batch.Count, when.Length == 0 ? reason! : $"{reason} {when}");
         }
 
-        if (!answered)
+        foreach (var pending in batch)
         {
-            Answer(kept);
+            pending.Written?.TrySetResult(kept);
         }
     }
 

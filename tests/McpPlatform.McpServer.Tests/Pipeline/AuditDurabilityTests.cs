@@ -29,32 +29,6 @@ public sealed class AuditAcknowledgedTests(PipelineServer server) : IClassFixtur
     }
 }
 
-/// <summary>
-/// <c>Audit:Durability=Written</c>: the result arrives once the record's segment is in place in the
-/// spool (the operating system has it; the fsync follows), so a crash of the server cannot lose it.
-/// </summary>
-public sealed class AuditWrittenTests(AuditWrittenTests.WrittenServer server) : IClassFixture<AuditWrittenTests.WrittenServer>
-{
-    [Fact]
-    public async Task Result_ArrivesOnlyAfterItsRecordIsInTheSpool()
-    {
-        await using var client = await server.ConnectAsync(server.Token(PipelineServer.FreeTenant), AuditCalls.Token);
-        for (var i = 0; i < 20; i++)
-        {
-            var invocation = AuditCalls.NewInvocationId();
-
-            (await AuditCalls.CallAsync(client, PipelineTestTools.WhoAmI, invocation)).IsError.ShouldNotBe(true);
-
-            server.AuditRecords().Count(record => record.InvocationId == invocation).ShouldBe(1, $"call {i}");
-        }
-    }
-
-    /// <summary>A pipeline server with <c>Audit:Durability=Written</c>.</summary>
-    public sealed class WrittenServer() : PipelineServer(
-        Path.Combine(Path.GetTempPath(), $"pipeline-test-spool-{Guid.NewGuid():N}"),
-        new Dictionary<string, string?> { ["Audit:Durability"] = "Written" });
-}
-
 /// <summary>The spool's disk full, <c>Audit:WhenSpoolFull=FailClosed</c> (the default): no call runs without its record.</summary>
 public sealed class AuditFailClosedTests(FullDiskServer.FailClosed server) : IClassFixture<FullDiskServer.FailClosed>
 {
