@@ -32,7 +32,7 @@ public sealed class DurabilityScenario : IScenario
         var measurements = new List<Measurement>();
         for (var alternation = 1; alternation <= options.Rounds; alternation++)
         {
-            foreach (var mode in Modes)
+            foreach (var mode in Modes.Where(mode => options.Only.Count == 0 || options.Only.Contains(mode)))
             {
                 measurements.Add(await MeasurePlatformAsync(mode, alternation, warmup, options.Seconds));
             }
