@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using McpPlatform.AppHost.Tests.Mcp;
 using McpPlatform.AppHost.Tests.Support;
 using McpPlatform.Core;
-using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -58,37 +57,10 @@ public sealed class TenantAuditNoLossTests(PlatformFixture platform)
         await WaitUntilAdmittedAsync(client);
     }
 
-    private async Task CommandAsync(string command)
-    {
-        using var cancellation = new CancellationTokenSource(TestSettings.StepTimeout);
-        var commands = platform.App.Services.GetRequiredService<ResourceCommandService>();
-        var result = await commands.ExecuteCommandAsync(PlatformServices.CollectorTenant.ResourceName, command, cancellation.Token);
-        result.Success.ShouldBeTrue(result.Message);
-    }
+    private Task CommandAsync(string command) =>
+        Faults.PlatformControl.CommandAsync(platform, PlatformServices.CollectorTenant.ResourceName, command);
 
-    private static async Task WaitUntilDownAsync()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TestSettings.StepTimeout;
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri(PlatformServices.CollectorTenant.LocalUrl, HealthEndpoints.Alive), Cancel);
-            }
-            catch (HttpRequestException)
-            {
-                return;
-            }
-            catch (TaskCanceledException) when (!Cancel.IsCancellationRequested)
-            {
-                return;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "collector-tenant still answers after the stop command");
-            await Task.Delay(200, Cancel);
-        }
-    }
+    private static Task WaitUntilDownAsync() => Faults.PlatformControl.WaitUntilDownAsync(PlatformServices.CollectorTenant);
 
     /// <summary>Buckets refill within seconds; wait (bounded) so later tests start from an admitting state.</summary>
     private static async Task WaitUntilAdmittedAsync(McpClient client)
