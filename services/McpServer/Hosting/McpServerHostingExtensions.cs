@@ -3,6 +3,7 @@ using McpPlatform.McpServer.Pipeline;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,6 +71,7 @@ public static class McpServerHostingExtensions
                 "Mcp:Overload: MaxConcurrentRequests and MaxQueueMilliseconds must be 0 or more, RetryAfterSeconds 1 or more.")
             .ValidateOnStart();
         builder.Services.AddSingleton<RequestShedding>();
+        builder.Services.AddSingleton<IStartupFilter, RequestSheddingStartupFilter>();
 
         // Only registered tool and prompt names leave the service in platform telemetry.
         builder.Services.AddSingleton<McpPlatform.ServiceDefaults.Telemetry.IMcpVocabulary, McpServerVocabulary>();
@@ -87,9 +89,10 @@ public static class McpServerHostingExtensions
     }
 
     /// <summary>
-    /// Maps the MCP endpoint at <c>/mcp</c>, behind the caller policy, load shedding
-    /// (<see cref="McpOverloadOptions"/>, on by default) and, when <c>Mcp:Scheduling:Workers</c> is
-    /// set, the per-tenant fair scheduler (<see cref="TenantFairScheduler"/>).
+    /// Maps the MCP endpoint at <c>/mcp</c>, behind the caller policy and, when
+    /// <c>Mcp:Scheduling:Workers</c> is set, the per-tenant fair scheduler
+    /// (<see cref="TenantFairScheduler"/>). Load shedding (<see cref="McpOverloadOptions"/>, on by
+    /// default) is not here: <see cref="AddPlatformMcpServer"/> puts it ahead of all middleware.
     /// Authentication and authorization are the application's middleware (<c>UseAuthentication</c>,
     /// <c>UseAuthorization</c> in <c>Program.cs</c>); this only maps.
     /// </summary>
@@ -104,13 +107,6 @@ public static class McpServerHostingExtensions
             // Wraps the MCP endpoint itself: runs after authorization, for MCP requests only.
             mcp.Add(endpoint => endpoint.RequestDelegate = TenantFairScheduling.Wrap(
                 endpoint.RequestDelegate!, endpoints.ServiceProvider.GetRequiredService<TenantFairScheduler>()));
-        }
-
-        if (endpoints.ServiceProvider.GetRequiredService<IOptions<McpOverloadOptions>>().Value.Enabled)
-        {
-            // Added last, so it wraps outermost: a request is shed before it queues anywhere else.
-            var shedding = endpoints.ServiceProvider.GetRequiredService<RequestShedding>();
-            mcp.Add(endpoint => endpoint.RequestDelegate = shedding.Wrap(endpoint.RequestDelegate!));
         }
 
         return mcp;

@@ -1,8 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using McpPlatform.Core;
 using McpPlatform.McpServer.Pipeline;
 using McpPlatform.ServiceDefaults.Apis;
 using McpPlatform.ServiceDefaults.Errors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +13,10 @@ namespace McpPlatform.McpServer.Hosting;
 
 /// <summary>
 /// Bounds the MCP requests an instance runs at once and sheds the ones that would wait too long
-/// (<see cref="McpOverloadOptions"/>). Waiting requests get slots in arrival order; a shed request
-/// costs a timer and a small 503, so the CPU stays with the calls being served.
+/// (<see cref="McpOverloadOptions"/>). Waiting requests get slots in arrival order. It is the first
+/// middleware of the application (<see cref="RequestSheddingStartupFilter"/>), ahead of token
+/// validation, so a shed request costs a timer and a small 503 and the CPU stays with the calls
+/// being served; a request that holds a slot still goes through authentication and authorization.
 /// </summary>
 internal sealed class RequestShedding : IDisposable
 {
@@ -33,7 +38,11 @@ internal sealed class RequestShedding : IDisposable
             description: "MCP requests answered 503 because this instance was at capacity for longer than Mcp:Overload:MaxQueueMilliseconds.");
     }
 
-    public RequestDelegate Wrap(RequestDelegate endpoint) => async context =>
+    /// <summary>Runs <paramref name="next"/> for an MCP request once it has a slot; other paths pass through.</summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next) =>
+        context.Request.Path.Equals(McpConventions.Path, StringComparison.Ordinal) ? LimitAsync(context, next) : next(context);
+
+    private async Task LimitAsync(HttpContext context, RequestDelegate next)
     {
         bool entered;
         try
@@ -56,13 +65,30 @@ internal sealed class RequestShedding : IDisposable
 
         try
         {
-            await endpoint(context);
+            await next(context);
         }
         finally
         {
             _slots.Release();
         }
-    };
+    }
 
     public void Dispose() => _slots.Dispose();
+}
+
+/// <summary>
+/// Puts <see cref="RequestShedding"/> in front of everything the application adds (error
+/// handling, authentication, authorization, routing) when <c>Mcp:Overload</c> is enabled.
+/// </summary>
+internal sealed class RequestSheddingStartupFilter(RequestShedding shedding, IOptions<McpOverloadOptions> options) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        if (options.Value.Enabled)
+        {
+            app.Use(shedding.InvokeAsync);
+        }
+
+        next(app);
+    };
 }

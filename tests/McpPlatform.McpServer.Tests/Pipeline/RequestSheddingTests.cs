@@ -34,6 +34,14 @@ public sealed class RequestSheddingTests(RequestSheddingTests.OneSlotServer serv
         }
 
         server.Runs.Of(PipelineTestTools.WhoAmI).ShouldBe(ranBefore, "a shed request never reaches the tool");
+
+        // Shedding runs ahead of token validation, so a flood costs no signature checks: a
+        // request with a token that would get 401 is shed all the same while the slot is held.
+        using (var unvalidated = await CallAsync(http, "not-a-token", PipelineTestTools.WhoAmI))
+        {
+            unvalidated.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        }
+
         server.Runs.Gate.SetResult();
         using (var held = await holding)
         {
