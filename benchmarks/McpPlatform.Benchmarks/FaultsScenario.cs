@@ -74,7 +74,7 @@ public sealed partial class FaultsScenario : IScenario
             await using (_platform = await LocalPlatform.StartAsync(new Dictionary<string, IReadOnlyDictionary<string, string>>
             {
                 [ToolsKnowledge] = new Dictionary<string, string> { ["Audit__SpoolPath"] = _spoolFolder },
-            }))
+            }, options.ServiceEnvironment))
             {
                 var operatorToken = Platform.Token("operator", PlatformServices.Quota.LocalOrigin);
                 await Platform.SetLimitsAsync(operatorToken, DemoDirectory.ContosoTenantId, Platform.Unbounded());
@@ -168,7 +168,7 @@ public sealed partial class FaultsScenario : IScenario
         "identity-down" => MeasureIdentityDownAsync(fault),
         "spool-full" => MeasureSpoolFullAsync(fault),
         "overload-2x" => MeasureOverloadAsync(fault),
-        "soak" => MeasureSoakAsync(fault, options.SoakMinutes),
+        "soak" => MeasureSoakAsync(fault, options),
         _ => throw new ArgumentOutOfRangeException(nameof(fault)),
     };
 
@@ -357,8 +357,9 @@ public sealed partial class FaultsScenario : IScenario
 
     private List<int> PlatformPids() => SoakProcesses().Values.SelectMany(pids => pids()).Distinct().ToList();
 
-    private async Task<Row> MeasureSoakAsync(string fault, int minutes)
+    private async Task<Row> MeasureSoakAsync(string fault, BenchmarkOptions options)
     {
+        var minutes = options.SoakMinutes;
         var capacity = await CapacityAsync();
         var rate = capacity / 2;
         var prefix = Prefix(fault);
@@ -388,7 +389,7 @@ public sealed partial class FaultsScenario : IScenario
         }
 
         _notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"soak: {minutes} min paced at {rate:0} calls/s (half the closed-loop capacity of {capacity:0}), {traffic.Calls.Length} calls: {Summarise(traffic.Calls)}; RSS sampled every 10 s (table below)."));
+            $"soak{(options.ServiceEnvironment.Count == 0 ? "" : $" (every service with {string.Join(", ", options.ServiceEnvironment.Select(e => $"`{e.Key}={e.Value}`"))})")}: {minutes} min paced at {rate:0} calls/s (half the closed-loop capacity of {capacity:0}), {traffic.Calls.Length} calls: {Summarise(traffic.Calls)}; RSS sampled every 10 s (table below)."));
         return await RowAsync(fault, prefix, traffic, start, end, steadyAt: null);
     }
 

@@ -32,6 +32,9 @@ public sealed record BenchmarkOptions(string Scenario, int Seconds, int Rounds, 
     /// <summary><c>--soak-minutes N</c>: how long the faults scenario's soak runs (0 skips it).</summary>
     public int SoakMinutes { get; init; } = 30;
 
+    /// <summary><c>--service-env NAME=VALUE</c> (repeatable): set in every platform service the benchmark starts itself.</summary>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
+
     public static BenchmarkOptions Parse(string[] args)
     {
         var scenario = "quota-engine";
@@ -39,6 +42,7 @@ public sealed record BenchmarkOptions(string Scenario, int Seconds, int Rounds, 
         var write = true;
         var warmupGiven = false;
         string[] only = [];
+        var serviceEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -49,11 +53,15 @@ public sealed record BenchmarkOptions(string Scenario, int Seconds, int Rounds, 
                 case "--only": only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--soak-minutes": soakMinutes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--no-write": write = false; break;
+                case "--service-env":
+                    var (name, value) = args[++i].Split('=', 2) is [var n, var v] ? (n, v) : throw new ArgumentException("--service-env takes NAME=VALUE");
+                    serviceEnvironment[name] = value;
+                    break;
                 default: scenario = args[i]; break;
             }
         }
 
-        return new BenchmarkOptions(scenario, seconds, rounds, warmup, write) { WarmupGiven = warmupGiven, Only = only, SoakMinutes = soakMinutes };
+        return new BenchmarkOptions(scenario, seconds, rounds, warmup, write) { WarmupGiven = warmupGiven, Only = only, SoakMinutes = soakMinutes, ServiceEnvironment = serviceEnvironment };
     }
 }
 

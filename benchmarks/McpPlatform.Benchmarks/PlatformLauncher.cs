@@ -36,7 +36,10 @@ public sealed class LocalPlatform : IAsyncDisposable
 
     /// <summary>Starts the platform and waits until every service reports healthy.</summary>
     /// <param name="environment">Extra environment per project resource (resource name → variable → value), applied after the AppHost's own.</param>
-    public static async Task<LocalPlatform> StartAsync(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? environment = null)
+    /// <param name="everyService">Extra environment for every project resource, applied before <paramref name="environment"/>.</param>
+    public static async Task<LocalPlatform> StartAsync(
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? environment = null,
+        IReadOnlyDictionary<string, string>? everyService = null)
     {
         await EnsureNoneRunningAsync();
         var dataFolder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"mcpplatform-bench-{Guid.NewGuid():N}")).FullName;
@@ -53,6 +56,14 @@ public sealed class LocalPlatform : IAsyncDisposable
                 .SetMinimumLevel(LogLevel.Warning)
                 // Probes fail while resources start and while a fault is injected: expected.
                 .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+            foreach (var project in builder.Resources.OfType<ProjectResource>().Select(builder.CreateResourceBuilder).ToList())
+            {
+                foreach (var (name, value) in everyService ?? new Dictionary<string, string>())
+                {
+                    project.WithEnvironment(name, value);
+                }
+            }
+
             foreach (var (resource, variables) in environment ?? new Dictionary<string, IReadOnlyDictionary<string, string>>())
             {
                 var project = builder.CreateResourceBuilder<ProjectResource>(resource);
