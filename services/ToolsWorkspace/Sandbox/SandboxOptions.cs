@@ -76,6 +76,23 @@ public sealed class SandboxOptions
     /// <summary>Cost of holding one GiB of memory for one second of wall clock.</summary>
     public decimal CostPerGiBSecond { get; set; } = 0.00005m;
 
+    /// <summary>
+    /// The cost of a run at these prices: CPU seconds at <see cref="CostPerCpuSecond"/>, GiB of peak
+    /// memory held for the wall time at <see cref="CostPerGiBSecond"/>, rounded up to the millionth
+    /// (the budget's precision), so a run that used anything is never free.
+    /// </summary>
+    /// <param name="cpuMs">CPU time the worker used.</param>
+    /// <param name="peakMemoryBytes">The worker's peak resident memory.</param>
+    /// <param name="wallMs">How long the run took.</param>
+    /// <returns>The cost in the budget's currency.</returns>
+    public decimal CostOf(double cpuMs, long peakMemoryBytes, double wallMs)
+    {
+        var cpuSeconds = (decimal)cpuMs / 1000m;
+        var gibSeconds = peakMemoryBytes / (decimal)(1024L * 1024 * 1024) * (decimal)wallMs / 1000m;
+        var cost = (cpuSeconds * CostPerCpuSecond) + (gibSeconds * CostPerGiBSecond);
+        return decimal.Ceiling(cost * 1_000_000m) / 1_000_000m;
+    }
+
     /// <summary>The problems of these options, empty when valid.</summary>
     /// <returns>One sentence per problem.</returns>
     public IReadOnlyList<string> Validate()

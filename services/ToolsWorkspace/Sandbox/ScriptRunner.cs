@@ -93,10 +93,7 @@ public sealed class ScriptRunner(WorkerPool pool, SandboxEnvironment environment
     public decimal CostOf(ScriptSandboxFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        var limits = options.Value;
-        var cpuSeconds = (decimal)facts.CpuMs / 1000m;
-        var gibSeconds = facts.PeakMemoryBytes / (decimal)(1024L * 1024 * 1024) * (decimal)facts.WallMs / 1000m;
-        return decimal.Round((cpuSeconds * limits.CostPerCpuSecond) + (gibSeconds * limits.CostPerGiBSecond), 6);
+        return options.Value.CostOf(facts.CpuMs, facts.PeakMemoryBytes, facts.WallMs);
     }
 
     private static int Check(SandboxOptions limits, string? script, JsonElement? input, int? timeoutSeconds)
