@@ -17,6 +17,7 @@ internal static class AllowedGraph
         ["Audit"] = ["Core", "ServiceClients"],
         ["McpServer"] = ["Core", "ServiceDefaults", "Audit", "ServiceClients"],
         ["Quota.Engine"] = ["Core"],
+        ["Policy"] = ["Core"],
         ["Knowledge"] = ["Core"],
         ["Identity.Data"] = ["Core"],
         ["CollectorTenant.Data"] = ["Core"],

@@ -6,7 +6,7 @@ namespace McpPlatform.Architecture.Tests;
 /// </summary>
 public sealed class DependencyRulesTests
 {
-    private static readonly string[] DomainLibraries = ["Core", "Knowledge", "Quota.Engine"];
+    private static readonly string[] DomainLibraries = ["Core", "Knowledge", "Quota.Engine", "Policy"];
     private static readonly string[] QuotaMayReference = ["Core", "Quota.Engine", "ServiceDefaults"];
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class DependencyRulesTests
             .SelectMany(reached => McpSdk(reached).Concat(AspNetCore(reached)))
             .ToList();
 
-        offenders.ShouldBeEmpty("Core, Knowledge and Quota.Engine run without the MCP SDK and without ASP.NET Core:\n" + string.Join("\n", offenders));
+        offenders.ShouldBeEmpty("Core, Knowledge, Quota.Engine and Policy run without the MCP SDK and without ASP.NET Core:\n" + string.Join("\n", offenders));
     }
 
     [Fact]
