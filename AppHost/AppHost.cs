@@ -80,6 +80,14 @@ var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(Infrastructur
     .WithEnvironment("Secrets__AppPassword", secretsAppPassword)
     .WithEnvironment("Workspace__AppPassword", workspaceAppPassword);
 
+// The platform policy document (docs/policy.md): tenancy, tiers and tenants, tools, credentials,
+// data and telemetry in one file versioned with the deployment. This is the one place that names
+// it; quota (limits) reads and watches it. Policy:Path in the AppHost's configuration points the
+// platform at another document.
+var policyPath = builder.Configuration[PlatformPolicyFile.ConfigurationKey] is { Length: > 0 } configuredPolicy
+    ? Path.GetFullPath(configuredPolicy)
+    : Path.Combine(builder.AppHostDirectory, PlatformPolicyFile.AppHostRelativePath);
+
 // The tenancy model (Tenancy:Model, Tenancy:DataScope, …) is set once, in the AppHost's
 // configuration, and pinned by identity on first start.
 var tenancy = builder.Configuration.GetSection(TenancyOptions.SectionName);
@@ -118,6 +126,7 @@ if (builder.Environment.IsDevelopment())
 }
 
 var quota = builder.AddPlatformService<Projects.McpPlatform_Quota>(PlatformServices.Quota)
+    .WithEnvironment(PlatformPolicyFile.EnvironmentVariable, policyPath)
     .WithReference(infrastructure.Redis)
     .WaitFor(infrastructure.Redis)
     .WithReference(identity)

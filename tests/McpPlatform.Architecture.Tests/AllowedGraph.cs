@@ -28,7 +28,7 @@ internal static class AllowedGraph
         ["Identity"] = ["Core", "ServiceDefaults", "Audit", "Identity.Data"],
         ["ToolsKnowledge"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Quota.Engine", "Knowledge"],
         ["ToolsWorkspace"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Audit", "ToolWorker"],
-        ["Quota"] = ["Core", "ServiceDefaults", "Quota.Engine"],
+        ["Quota"] = ["Core", "ServiceDefaults", "Policy", "Quota.Engine"],
         ["CollectorPlatform"] = ["Core", "ServiceDefaults"],
         ["CollectorTenant"] = ["Core", "ServiceDefaults"],
         ["Downstream"] = ["Core", "ServiceDefaults"],
