@@ -82,23 +82,16 @@ var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(Infrastructur
 
 // The platform policy document (docs/policy.md): tenancy, tiers and tenants, tools, credentials,
 // data and telemetry in one file versioned with the deployment. This is the one place that names
-// it; quota (limits) reads and watches it. Policy:Path in the AppHost's configuration points the
-// platform at another document.
+// it; identity (tenancy, pinned on first start) and quota (limits) read and watch it.
+// Policy:Path in the AppHost's configuration points the platform at another document.
 var policyPath = builder.Configuration[PlatformPolicyFile.ConfigurationKey] is { Length: > 0 } configuredPolicy
     ? Path.GetFullPath(configuredPolicy)
     : Path.Combine(builder.AppHostDirectory, PlatformPolicyFile.AppHostRelativePath);
 
-// The tenancy model (Tenancy:Model, Tenancy:DataScope, …) is set once, in the AppHost's
-// configuration, and pinned by identity on first start.
-var tenancy = builder.Configuration.GetSection(TenancyOptions.SectionName);
-
 var identity = builder.AddPlatformService<Projects.McpPlatform_Identity>(PlatformServices.Identity)
     .WithReference(identityDatabase)
     .WaitForCompletion(migrator)
-    .WithEnvironment("Tenancy__Model", tenancy["Model"] ?? nameof(TenancyModel.Organisation))
-    .WithEnvironment("Tenancy__DataScope", tenancy["DataScope"] ?? nameof(TenancyScope.Tenant))
-    .WithEnvironment("Tenancy__QuotaScope", tenancy["QuotaScope"] ?? nameof(TenancyScope.Tenant))
-    .WithEnvironment("Tenancy__AuditScope", tenancy["AuditScope"] ?? nameof(TenancyScope.Tenant))
+    .WithEnvironment(PlatformPolicyFile.EnvironmentVariable, policyPath)
     .WithEnvironment("Identity__ClientSecret", identitySecret)
     .WithAuditSpool(builder, PlatformServices.Identity);
 

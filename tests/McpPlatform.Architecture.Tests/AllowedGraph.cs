@@ -25,7 +25,7 @@ internal static class AllowedGraph
         ["ToolsWorkspace.Data"] = ["Core"],
 
         // Deployable services
-        ["Identity"] = ["Core", "ServiceDefaults", "Audit", "Identity.Data"],
+        ["Identity"] = ["Core", "ServiceDefaults", "Policy", "Audit", "Identity.Data"],
         ["ToolsKnowledge"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Quota.Engine", "Knowledge"],
         ["ToolsWorkspace"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Audit", "ToolWorker"],
         ["Quota"] = ["Core", "ServiceDefaults", "Policy", "Quota.Engine"],
