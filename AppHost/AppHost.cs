@@ -80,17 +80,18 @@ var migrator = builder.AddProject<Projects.McpPlatform_DbMigrator>(Infrastructur
     .WithEnvironment("Secrets__AppPassword", secretsAppPassword)
     .WithEnvironment("Workspace__AppPassword", workspaceAppPassword);
 
-// The tenancy model (Tenancy:Model, Tenancy:DataScope, …) is set once, in the AppHost's
-// configuration, and pinned by identity on first start.
-var tenancy = builder.Configuration.GetSection(TenancyOptions.SectionName);
+// The platform policy document (docs/policy.md): tenancy, tiers and tenants, tools, credentials,
+// data and telemetry in one file versioned with the deployment. This is the one place that names
+// it; identity (tenancy, pinned on first start) and quota (limits) read and watch it.
+// Policy:Path in the AppHost's configuration points the platform at another document.
+var policyPath = builder.Configuration[PlatformPolicyFile.ConfigurationKey] is { Length: > 0 } configuredPolicy
+    ? Path.GetFullPath(configuredPolicy)
+    : Path.Combine(builder.AppHostDirectory, PlatformPolicyFile.AppHostRelativePath);
 
 var identity = builder.AddPlatformService<Projects.McpPlatform_Identity>(PlatformServices.Identity)
     .WithReference(identityDatabase)
     .WaitForCompletion(migrator)
-    .WithEnvironment("Tenancy__Model", tenancy["Model"] ?? nameof(TenancyModel.Organisation))
-    .WithEnvironment("Tenancy__DataScope", tenancy["DataScope"] ?? nameof(TenancyScope.Tenant))
-    .WithEnvironment("Tenancy__QuotaScope", tenancy["QuotaScope"] ?? nameof(TenancyScope.Tenant))
-    .WithEnvironment("Tenancy__AuditScope", tenancy["AuditScope"] ?? nameof(TenancyScope.Tenant))
+    .WithEnvironment(PlatformPolicyFile.EnvironmentVariable, policyPath)
     .WithEnvironment("Identity__ClientSecret", identitySecret)
     .WithAuditSpool(builder, PlatformServices.Identity);
 
@@ -118,6 +119,7 @@ if (builder.Environment.IsDevelopment())
 }
 
 var quota = builder.AddPlatformService<Projects.McpPlatform_Quota>(PlatformServices.Quota)
+    .WithEnvironment(PlatformPolicyFile.EnvironmentVariable, policyPath)
     .WithReference(infrastructure.Redis)
     .WaitFor(infrastructure.Redis)
     .WithReference(identity)

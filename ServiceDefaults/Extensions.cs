@@ -114,8 +114,9 @@ public static class Extensions
     /// <summary>
     /// Maps <c>/health</c> (all checks) and <c>/alive</c> (liveness only) in every environment:
     /// the AppHost and Container Apps probe them outside Development too. <c>/health</c> answers
-    /// JSON with each check's name and status, and a description only for checks tagged
-    /// <see cref="HealthEndpoints.DetailsTag"/> (<see cref="HealthReportWriter"/>), so it discloses
+    /// JSON with each check's name and status, a description only for checks tagged
+    /// <see cref="HealthEndpoints.DetailsTag"/> and data only for checks tagged
+    /// <see cref="HealthEndpoints.DataTag"/> (<see cref="HealthReportWriter"/>), so it discloses
     /// nothing about tenants or configuration; <c>/alive</c> answers its status as text.
     /// </summary>
     /// <param name="app">The built application.</param>

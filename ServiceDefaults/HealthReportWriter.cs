@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using McpPlatform.Core;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +9,8 @@ namespace McpPlatform.ServiceDefaults;
 /// <summary>
 /// Writes <c>/health</c> as JSON: the overall status, and each check's name and status. Only a
 /// check tagged <see cref="HealthEndpoints.DetailsTag"/> adds its description, a sentence the
-/// service wrote about itself; exception text, data and configuration values never appear.
+/// service wrote about itself, and only a check tagged <see cref="HealthEndpoints.DataTag"/> adds
+/// its data (as strings); exception text and configuration values never appear.
 /// </summary>
 internal static class HealthReportWriter
 {
@@ -27,6 +29,17 @@ internal static class HealthReportWriter
             if (entry.Tags.Contains(HealthEndpoints.DetailsTag) && entry.Description is { } description)
             {
                 writer.WriteString("description", description);
+            }
+
+            if (entry.Tags.Contains(HealthEndpoints.DataTag) && entry.Data.Count > 0)
+            {
+                writer.WriteStartObject("data");
+                foreach (var (key, value) in entry.Data.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+                {
+                    writer.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture));
+                }
+
+                writer.WriteEndObject();
             }
 
             writer.WriteEndObject();

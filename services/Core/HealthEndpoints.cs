@@ -14,4 +14,10 @@ public static class HealthEndpoints
     /// wrote about itself, e.g. degraded sandbox isolation); other checks show their status only.
     /// </summary>
     public const string DetailsTag = "details";
+
+    /// <summary>
+    /// The tag of a health check whose data entries <c>/health</c> shows as strings (values the
+    /// service chose to publish, e.g. the policy version in force); other checks' data stays hidden.
+    /// </summary>
+    public const string DataTag = "data";
 }

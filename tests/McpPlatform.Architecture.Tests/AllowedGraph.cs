@@ -17,6 +17,7 @@ internal static class AllowedGraph
         ["Audit"] = ["Core", "ServiceClients"],
         ["McpServer"] = ["Core", "ServiceDefaults", "Audit", "ServiceClients"],
         ["Quota.Engine"] = ["Core"],
+        ["Policy"] = ["Core"],
         ["Knowledge"] = ["Core"],
         ["Identity.Data"] = ["Core"],
         ["CollectorTenant.Data"] = ["Core"],
@@ -24,10 +25,10 @@ internal static class AllowedGraph
         ["ToolsWorkspace.Data"] = ["Core"],
 
         // Deployable services
-        ["Identity"] = ["Core", "ServiceDefaults", "Audit", "Identity.Data"],
+        ["Identity"] = ["Core", "ServiceDefaults", "Policy", "Audit", "Identity.Data"],
         ["ToolsKnowledge"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Quota.Engine", "Knowledge"],
         ["ToolsWorkspace"] = ["Core", "ServiceDefaults", "McpServer", "ServiceClients", "Audit", "ToolWorker"],
-        ["Quota"] = ["Core", "ServiceDefaults", "Quota.Engine"],
+        ["Quota"] = ["Core", "ServiceDefaults", "Policy", "Quota.Engine"],
         ["CollectorPlatform"] = ["Core", "ServiceDefaults"],
         ["CollectorTenant"] = ["Core", "ServiceDefaults"],
         ["Downstream"] = ["Core", "ServiceDefaults"],

@@ -6,8 +6,8 @@ namespace McpPlatform.Architecture.Tests;
 /// </summary>
 public sealed class DependencyRulesTests
 {
-    private static readonly string[] DomainLibraries = ["Core", "Knowledge", "Quota.Engine"];
-    private static readonly string[] QuotaMayReference = ["Core", "Quota.Engine", "ServiceDefaults"];
+    private static readonly string[] DomainLibraries = ["Core", "Knowledge", "Quota.Engine", "Policy"];
+    private static readonly string[] QuotaMayReference = ["Core", "Quota.Engine", "Policy", "ServiceDefaults"];
 
     [Fact]
     public void Core_ReferencesNoProjectAndNoPackage()
@@ -28,7 +28,7 @@ public sealed class DependencyRulesTests
             .SelectMany(reached => McpSdk(reached).Concat(AspNetCore(reached)))
             .ToList();
 
-        offenders.ShouldBeEmpty("Core, Knowledge and Quota.Engine run without the MCP SDK and without ASP.NET Core:\n" + string.Join("\n", offenders));
+        offenders.ShouldBeEmpty("Core, Knowledge, Quota.Engine and Policy run without the MCP SDK and without ASP.NET Core:\n" + string.Join("\n", offenders));
     }
 
     [Fact]
@@ -40,11 +40,11 @@ public sealed class DependencyRulesTests
     }
 
     [Fact]
-    public void Quota_ReferencesOnlyCoreQuotaEngineAndServiceDefaults()
+    public void Quota_ReferencesOnlyCoreQuotaEnginePolicyAndServiceDefaults()
     {
         var offenders = Repository.Projects["Quota"].ProjectReferences.Except(QuotaMayReference).Select(to => $"Quota -> {to}").ToList();
 
-        offenders.ShouldBeEmpty("the quota service hosts the engine and nothing else of the platform:\n" + string.Join("\n", offenders));
+        offenders.ShouldBeEmpty("the quota service hosts the engine (and reads the policy document) and nothing else of the platform:\n" + string.Join("\n", offenders));
     }
 
     [Fact]

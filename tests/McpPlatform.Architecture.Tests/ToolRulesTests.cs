@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using McpPlatform.Core;
 using ModelContextProtocol.Server;
 
 namespace McpPlatform.Architecture.Tests;
@@ -29,6 +30,36 @@ public sealed partial class ToolRulesTests
 
         offenders.ShouldBeEmpty("tools take the tenant from TenantContext (DI), never as an argument:\n" + string.Join("\n", offenders));
     }
+
+    [Fact]
+    public void ToolInventory_ListsExactlyTheToolsEachServerDeclares()
+    {
+        // The policy document is validated against PlatformToolInventory (docs/policy.md): a tool
+        // missing there could not be allowed, one listed but gone could be allowed by mistake.
+        var declared = McpServerAssemblies()
+            .SelectMany(assembly => LoadableTypes(assembly)
+                .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+                .Where(method => method.GetCustomAttribute<McpServerToolAttribute>() is not null)
+                .Select(method => (Assembly: assembly.GetName().Name!, Tool: method.GetCustomAttribute<McpServerToolAttribute>()!.Name ?? method.Name)))
+            .ToList();
+        declared.Count.ShouldBeGreaterThan(0, "no [McpServerTool] methods found; reference the MCP servers from this project");
+        var shared = declared.Where(tool => tool.Assembly == "McpPlatform.McpServer").Select(tool => tool.Tool).ToList();
+        var servers = declared.Select(tool => tool.Assembly).Where(name => name != "McpPlatform.McpServer").Distinct().ToList();
+
+        foreach (var assembly in servers)
+        {
+            var server = PlatformToolInventory.ByServer.Keys.SingleOrDefault(name => AssemblyOf(name) == assembly);
+            server.ShouldNotBeNull($"{assembly} declares tools but PlatformToolInventory has no server for it");
+            var expected = declared.Where(tool => tool.Assembly == assembly).Select(tool => tool.Tool).Concat(shared).Order(StringComparer.Ordinal).ToList();
+            PlatformToolInventory.ByServer[server].Order(StringComparer.Ordinal).ToList().ShouldBe(expected, $"PlatformToolInventory[{server}]");
+        }
+
+        PlatformToolInventory.ByServer.Keys.Select(AssemblyOf).ShouldBeSubsetOf(servers, "PlatformToolInventory names a server whose assembly declares no tools");
+    }
+
+    // tools-knowledge → McpPlatform.ToolsKnowledge
+    private static string AssemblyOf(string server) =>
+        "McpPlatform." + string.Concat(server.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
 
     private static IEnumerable<Assembly> McpServerAssemblies() =>
         Directory.GetFiles(AppContext.BaseDirectory, "McpPlatform.*.dll")

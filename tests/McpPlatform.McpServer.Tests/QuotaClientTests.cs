@@ -27,7 +27,7 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
 
         for (var i = 0; i < 3; i++)
         {
-            var admission = await client.AdmitAsync(tenant, "search", new QuotaUsage(10, 0.01m), Cancel);
+            var admission = await client.AdmitAsync(tenant, "search_knowledge", new QuotaUsage(10, 0.01m), Cancel);
             admission.IsGranted.ShouldBeTrue(admission.Denial?.Code);
             (await client.ReleaseAsync(admission.Lease!, new QuotaUsage(5, 0m), Cancel)).ShouldBeTrue();
         }
@@ -46,11 +46,11 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
         var tenant = Context(NewTenant("contoso"));
         for (var i = 0; i < QuotaApiHost.TenantCap; i++)
         {
-            var admission = await client.AdmitAsync(tenant, "search", QuotaUsage.None, Cancel);
+            var admission = await client.AdmitAsync(tenant, "search_knowledge", QuotaUsage.None, Cancel);
             admission.IsGranted.ShouldBeTrue(admission.Denial?.Code);
         }
 
-        var denied = await client.AdmitAsync(tenant, "search", QuotaUsage.None, Cancel);
+        var denied = await client.AdmitAsync(tenant, "search_knowledge", QuotaUsage.None, Cancel);
 
         denied.IsGranted.ShouldBeFalse();
         denied.Denial!.Code.ShouldBe(ReasonCodes.ConcurrencyTenant);
@@ -67,7 +67,7 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
         using var tokens = CreateToken(identity);
         var client = new QuotaClient(new HttpClient(new Unreachable()) { BaseAddress = new Uri("http://quota/") }, tokens, NullLogger<QuotaClient>.Instance);
 
-        var admission = await client.AdmitAsync(Context("contoso"), "search", QuotaUsage.None, Cancel);
+        var admission = await client.AdmitAsync(Context("contoso"), "search_knowledge", QuotaUsage.None, Cancel);
 
         admission.IsGranted.ShouldBeFalse();
         admission.Denial!.Code.ShouldBe(ReasonCodes.Unavailable);
@@ -81,7 +81,7 @@ public sealed class QuotaClientTests(QuotaApiHost host) : IClassFixture<QuotaApi
         using var tokens = CreateToken(identity);
         var client = new QuotaClient(new HttpClient(host.CreateHandler()) { BaseAddress = new Uri("http://quota/") }, tokens, NullLogger<QuotaClient>.Instance);
 
-        var admission = await client.AdmitAsync(Context("contoso"), "search", QuotaUsage.None, Cancel);
+        var admission = await client.AdmitAsync(Context("contoso"), "search_knowledge", QuotaUsage.None, Cancel);
 
         admission.Denial!.Code.ShouldBe(ReasonCodes.Unavailable);
     }

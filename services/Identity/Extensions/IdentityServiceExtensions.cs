@@ -5,6 +5,7 @@ using McpPlatform.Identity.Data;
 using McpPlatform.Identity.Exchange;
 using McpPlatform.Identity.Principals;
 using McpPlatform.Identity.Tenancy;
+using McpPlatform.Policy;
 using McpPlatform.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ public static class IdentityServiceExtensions
     public const string LoginPath = "/account/login";
 
     /// <summary>
-    /// Registers the directory database, the tenancy pin check, the sign-in cookie and antiforgery,
+    /// Registers the directory database, the tenancy setting (from the platform policy document) and its pin check, the sign-in cookie and antiforgery,
     /// the audit of token exchanges (tenant pipeline, identity's own client credentials), and OpenIddict (server with client credentials, authorization code + PKCE S256, rotating
     /// refresh tokens and token exchange; signed, unencrypted JWT access tokens; validation).
     /// </summary>
@@ -38,7 +39,11 @@ public static class IdentityServiceExtensions
             InfrastructureResources.IdentityDatabase,
             configureDbContextOptions: options => options.UseOpenIddict());
 
-        builder.Services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.SectionName));
+        // The tenancy setting comes from the platform policy document (docs/policy.md); an edit
+        // that disagrees with the setting pinned at start is refused there, the pin stays in force.
+        builder.AddPlatformPolicy();
+        builder.Services.AddPolicyCheck<TenancyPolicyCheck>();
+        builder.Services.AddOptionsFromPolicy<TenancyOptions>(TenancyPolicyCheck.Apply);
         builder.Services.AddHostedService<TenancyPinCheck>();
         builder.Services.AddScoped<PlatformPrincipals>();
 

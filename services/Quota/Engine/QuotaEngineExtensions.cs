@@ -16,7 +16,7 @@ public static class QuotaEngineExtensions
     /// given role, the override store, the policy refresher and a Redis readiness check.
     /// </summary>
     /// <param name="builder">The host builder.</param>
-    /// <param name="role">Authority (the quota service; binds <c>QuotaPolicy</c>) or follower.</param>
+    /// <param name="role">Authority (the quota service, which configures <see cref="QuotaPolicyOptions"/> from the policy document) or follower.</param>
     /// <returns>The same builder.</returns>
     public static IHostApplicationBuilder AddQuotaEngine(this IHostApplicationBuilder builder, QuotaPolicyRole role)
     {
@@ -31,7 +31,8 @@ public static class QuotaEngineExtensions
 
         if (role == QuotaPolicyRole.Authority)
         {
-            builder.Services.AddOptions<QuotaPolicyOptions>().Bind(builder.Configuration.GetSection(QuotaPolicyOptions.SectionName));
+            // The authority's host fills these (the quota service: from the platform policy document).
+            builder.Services.AddOptions<QuotaPolicyOptions>();
             builder.Services.AddSingleton<QuotaPolicy>();
         }
         else

@@ -1,14 +1,12 @@
 namespace McpPlatform.Quota.Engine;
 
 /// <summary>
-/// The quota policy (configuration section <c>QuotaPolicy</c>, docs/quotas.md): tiers of limits,
-/// per-tenant overrides, and the tools admission accepts. Reloaded without restart.
+/// The quota policy, the engine's input (docs/quotas.md): tiers of limits, per-tenant overrides,
+/// and the tools admission accepts. The quota service maps it from the platform policy document
+/// (docs/policy.md) and reloads it without restart; followers receive it through Redis.
 /// </summary>
 public sealed class QuotaPolicyOptions
 {
-    /// <summary>The configuration section.</summary>
-    public const string SectionName = "QuotaPolicy";
-
     /// <summary>The tier of tenants that name none.</summary>
     public string DefaultTier { get; set; } = "standard";
 

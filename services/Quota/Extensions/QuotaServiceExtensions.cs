@@ -1,6 +1,8 @@
 using McpPlatform.Core;
 using McpPlatform.Core.Quota;
+using McpPlatform.Policy;
 using McpPlatform.Quota.Engine;
+using McpPlatform.Quota.PolicyDocument;
 
 namespace McpPlatform.Quota.Extensions;
 
@@ -19,23 +21,21 @@ public static class QuotaServiceExtensions
     /// <summary>Configuration key of this service's audience (defaults to its fixed local origin).</summary>
     public const string AudienceKey = "Quota:Audience";
 
-    /// <summary>Configuration key of an optional extra policy file (JSON with a <c>QuotaPolicy</c> section), reloaded on change.</summary>
-    public const string PolicyFileKey = "QuotaPolicyFile";
-
     /// <summary>
-    /// Adds token validation for audience <c>quota</c>, the authorization policies, the policy
-    /// (section <c>QuotaPolicy</c>, reloaded on change and published for in-process admitters) and
-    /// the engine (<see cref="QuotaEngineExtensions.AddQuotaEngine"/>).
+    /// Adds token validation for audience <c>quota</c>, the authorization policies, the policy (the
+    /// platform policy document's tiers and tenants, <c>Policy:Path</c>, reloaded on change and
+    /// published for in-process admitters) and the engine (<see cref="QuotaEngineExtensions.AddQuotaEngine"/>).
     /// </summary>
     /// <param name="builder">The service's host builder.</param>
     /// <returns>The same builder.</returns>
     public static IHostApplicationBuilder AddQuotaServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.Configuration[PolicyFileKey] is { Length: > 0 } policyFile)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(policyFile), optional: false, reloadOnChange: true);
-        }
+        // The limits come from the platform policy document (docs/policy.md), validated as a whole
+        // with quota's own rules; each applied version reloads QuotaPolicyOptions.
+        builder.AddPlatformPolicy();
+        builder.Services.AddPolicyCheck<QuotaLimitsCheck>();
+        builder.Services.AddOptionsFromPolicy<QuotaPolicyOptions>(QuotaPolicyMapping.Apply);
 
         builder.AddPlatformTokenValidation(builder.Configuration[AudienceKey] ?? PlatformServices.Quota.LocalOrigin);
         builder.Services.AddAuthorizationBuilder()

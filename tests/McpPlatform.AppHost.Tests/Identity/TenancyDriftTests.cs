@@ -16,6 +16,14 @@ public sealed class TenancyDriftTests(PlatformFixture platform)
             AppHostProcess.BuildConfiguration, "net10.0", "McpPlatform.Identity.dll");
         File.Exists(identityDll).ShouldBeTrue(identityDll);
 
+        // The same demo policy document the platform runs with, but with the User model.
+        var demoPolicy = Path.Combine(AppHostProcess.RepositoryRoot, "AppHost", PlatformPolicyFile.AppHostRelativePath);
+        var driftedPolicy = Path.Combine(platform.DataFolder, "tenancy-drift-policy.yaml");
+        var text = await File.ReadAllTextAsync(demoPolicy, TestContext.Current.CancellationToken);
+        text.ShouldContain("model: Organisation");
+        await File.WriteAllTextAsync(driftedPolicy, text.Replace("model: Organisation", $"model: {nameof(TenancyModel.User)}", StringComparison.Ordinal),
+            TestContext.Current.CancellationToken);
+
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { identityDll },
@@ -27,7 +35,7 @@ public sealed class TenancyDriftTests(PlatformFixture platform)
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
                 [$"ConnectionStrings__{InfrastructureResources.IdentityDatabase}"] = connectionString,
-                ["Tenancy__Model"] = nameof(TenancyModel.User),
+                [PlatformPolicyFile.EnvironmentVariable] = driftedPolicy,
                 // What identity needs to start at all besides its database: its own client (audit
                 // delivery), with a spool of its own so the fixture's identity keeps its folder.
                 ["Identity__ClientSecret"] = Support.DemoSecrets.Get(DemoDirectory.Parameters.IdentityClientSecret),
@@ -49,8 +57,8 @@ public sealed class TenancyDriftTests(PlatformFixture platform)
         }
 
         process.ExitCode.ShouldNotBe(0);
-        var text = await output + await errors;
-        text.ShouldContain("pinned");
-        text.ShouldContain("docs/tenancy.md");
+        var logged = await output + await errors;
+        logged.ShouldContain("pinned");
+        logged.ShouldContain("docs/tenancy.md");
     }
 }

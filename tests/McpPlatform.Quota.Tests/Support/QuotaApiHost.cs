@@ -1,12 +1,14 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using McpPlatform.Core;
+using McpPlatform.Policy;
 using McpPlatform.Quota.Apis;
 using McpPlatform.Quota.Extensions;
 using McpPlatform.Tests.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -24,15 +26,52 @@ public sealed class QuotaApiHost : IAsyncLifetime
     public const int TenantCap = 2;
 
     private readonly RSA _key = RSA.Create(2048);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mcpplatform-quota-tests", Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
 
     public RedisServer Redis { get; } = new();
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The fixture's policy document.</summary>
+    public string PolicyPath => Path.Combine(_folder, "platform-policy.yaml");
+
+    /// <summary>The running service's policy source.</summary>
+    public PolicySource PolicySource => _app!.Services.GetRequiredService<PolicySource>();
+
+    /// <summary>
+    /// A policy document: tier <c>standard</c> with <see cref="TenantCap"/> calls in flight, no rate
+    /// limits, 100000 tokens an hour; <paramref name="tenants"/> is YAML of the <c>tenants</c> section.
+    /// </summary>
+    public static string Policy(int version, string tenants = "{}") =>
+        $"""
+        version: {version}
+        tenancy:
+          model: Organisation
+        defaultTier: standard
+        tiers:
+          standard:
+            tenantConcurrency: {TenantCap}
+            principalConcurrency: -1
+            tenantRatePerSecond: -1
+            principalRatePerSecond: -1
+            tokensPerHour: 100000
+        tenants: {tenants}
+        """;
+
+    /// <summary>Replaces the policy document (written whole, then moved over, as an editor saves).</summary>
+    public async Task WritePolicyAsync(string text)
+    {
+        var staging = PolicyPath + ".tmp";
+        await File.WriteAllTextAsync(staging, text);
+        File.Move(staging, PolicyPath, overwrite: true);
+    }
+
     public async ValueTask InitializeAsync()
     {
         await Redis.InitializeAsync();
+        Directory.CreateDirectory(_folder);
+        await WritePolicyAsync(Policy(version: 1));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -41,14 +80,10 @@ public sealed class QuotaApiHost : IAsyncLifetime
             // Production's 250 ms Redis budget fails closed on a loaded CI machine; these tests
             // are about decisions, not timeouts (RedisOutageTests has its own fixture for those).
             ["QuotaRedis:OperationTimeoutMilliseconds"] = "5000",
-            ["QuotaPolicy:DefaultTier"] = "standard",
-            ["QuotaPolicy:Tiers:standard:TenantConcurrency"] = TenantCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["QuotaPolicy:Tiers:standard:PrincipalConcurrency"] = "-1",
-            ["QuotaPolicy:Tiers:standard:TenantRatePerSecond"] = "-1",
-            ["QuotaPolicy:Tiers:standard:PrincipalRatePerSecond"] = "-1",
-            ["QuotaPolicy:Tiers:standard:TokensPerHour"] = "100000",
-            ["QuotaPolicy:Tools:0"] = "search",
-            ["QuotaPolicy:Tools:1"] = "whoami",
+            // The limits come from a platform policy document of this fixture's own, which a test
+            // may rewrite (WritePolicy) to check that quota applies or refuses the edit.
+            [PlatformPolicyFile.ConfigurationKey] = PolicyPath,
+            ["Policy:PollInterval"] = "00:00:00.250",
         });
         builder.AddPlatformProblemDetails();
         builder.AddQuotaServices();
@@ -131,9 +166,10 @@ public sealed class QuotaApiHost : IAsyncLifetime
 
         _key.Dispose();
         await Redis.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
     }
 
-    public static string AdmitBody(string tenant, string principal = "agent-1", string tool = "search", long tokens = 10, decimal cost = 0m, string? partition = null) =>
+    public static string AdmitBody(string tenant, string principal = "agent-1", string tool = "search_knowledge", long tokens = 10, decimal cost = 0m, string? partition = null) =>
         $$$"""
         {"tenant":{"tenantId":"{{{tenant}}}","principalId":"{{{principal}}}","principalType":"agent","quotaPartition":"{{{partition ?? tenant}}}","invocationId":"inv-{{{Guid.NewGuid():N}}}"},
          "tool":"{{{tool}}}","estimate":{"tokens":{{{tokens}}},"cost":{{{cost.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}}}
